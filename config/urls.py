@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("stripe/", include("djstripe.urls", namespace="djstripe")),
+    path("", include("accounts.urls")),
+    path("", include("billing.urls")),
+    path("", include("generation.urls")),
+]

@@ -1,0 +1,87 @@
+from django.conf import settings
+from django.db import models
+
+
+class DailyUsage(models.Model):
+    """How many generations a user has been charged for on one day (in USAGE_TIMEZONE).
+
+    A new day is a new row, so the counter resets at midnight without a cron job. The
+    unique constraint on (user, day) is what lets the quota take one row lock per day.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="daily_usage")
+    day = models.DateField()
+    used = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name_plural = "daily usage"
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="dailyusage_unique_user_day")]
+
+    def __str__(self):
+        return f"{self.user} on {self.day}: {self.used}"
+
+
+class Document(models.Model):
+    """A draft in a workspace: the author's personal one (team is empty) or a team's."""
+
+    title = models.CharField(max_length=200, default="Untitled")
+    body = models.TextField(blank=True)
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="documents"
+    )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class Generation(models.Model):
+    """One model call. Every request that reserved quota leaves exactly one row."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generations")
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="generations"
+    )
+    document = models.ForeignKey(
+        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="generations"
+    )
+    prompt = models.TextField()
+    output = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    plan = models.CharField(max_length=16, help_text="The plan the generation ran under.")
+    provider = models.CharField(max_length=20)
+    model = models.CharField(max_length=100)
+    input_tokens = models.PositiveIntegerField(default=0)
+    output_tokens = models.PositiveIntegerField(default=0)
+    usage_estimated = models.BooleanField(default=False, help_text="The server reported no usage; tokens are estimated.")
+    stop_reason = models.CharField(max_length=40, blank=True)
+    latency_ms = models.PositiveIntegerField(null=True, blank=True)
+    error_kind = models.CharField(max_length=30, blank=True)
+    error = models.TextField(blank=True)
+    charged_day = models.DateField(
+        null=True, blank=True, help_text="The usage day this generation was counted on; empty for unlimited plans."
+    )
+    refunded = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"]), models.Index(fields=["team", "-created_at"])]
+
+    def __str__(self):
+        return f"#{self.pk} {self.user} {self.status}"
