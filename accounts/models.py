@@ -111,6 +111,17 @@ class Team(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def owner(self):
+        membership = self.memberships.select_related("user").filter(role=Membership.Role.OWNER).first()
+        return membership.user if membership else None
+
+    @property
+    def plan_info(self):
+        """A team's plan is its owner's plan."""
+        owner = self.owner
+        return get_plan(owner.plan if owner else DEFAULT_PLAN)
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):

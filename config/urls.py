@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
     path("", include("accounts.urls")),
+    path("", include("accounts.team_urls")),
     path("", include("billing.urls")),
     path("", include("generation.urls")),
+    path("", include("generation.document_urls")),
 ]

@@ -56,9 +56,7 @@ class Generation(models.Model):
     team = models.ForeignKey(
         "accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="generations"
     )
-    document = models.ForeignKey(
-        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="generations"
-    )
+    document = models.ForeignKey(Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="generations")
     prompt = models.TextField()
     output = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
@@ -67,7 +65,9 @@ class Generation(models.Model):
     model = models.CharField(max_length=100)
     input_tokens = models.PositiveIntegerField(default=0)
     output_tokens = models.PositiveIntegerField(default=0)
-    usage_estimated = models.BooleanField(default=False, help_text="The server reported no usage; tokens are estimated.")
+    usage_estimated = models.BooleanField(
+        default=False, help_text="The server reported no usage; tokens are estimated."
+    )
     stop_reason = models.CharField(max_length=40, blank=True)
     latency_ms = models.PositiveIntegerField(null=True, blank=True)
     error_kind = models.CharField(max_length=30, blank=True)
