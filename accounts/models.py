@@ -58,6 +58,11 @@ class User(AbstractUser):
     def display_name(self):
         return self.name or self.email.split("@")[0]
 
+    @property
+    def has_verified_email(self) -> bool:
+        """True once allauth has verified one of the user's addresses (code, Google or GitHub)."""
+        return self.emailaddress_set.filter(verified=True).exists()
+
 
 class ApiKey(models.Model):
     """A bearer token for the JSON API. Only a SHA-256 hash of the secret is stored."""

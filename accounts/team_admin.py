@@ -1,0 +1,1 @@
+"""Admin pages for teams, memberships and invitations (imported by accounts/admin.py)."""
