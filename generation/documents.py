@@ -1,8 +1,18 @@
-"""Which documents a user may see: their personal ones and those of teams they belong to."""
+"""Which documents a user may see and change, and the one way a document's body changes.
 
-from django.db.models import Q
+Every change to a body goes through ``save_body`` or ``append_to_document``: both raise
+``Document.version`` in the same UPDATE, so an editor that saves text based on an older version
+is told about the conflict instead of silently overwriting someone else's words.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, F, Q, TextField, Value, When
+from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from accounts.teams import Action, can, membership_for
 from generation.models import Document
 
 
@@ -12,4 +22,58 @@ def documents_visible_to(user):
 
 def get_document_for(user, pk) -> Document:
     """The document ``pk`` if the user may see it; 404 otherwise, so ids are not enumerable."""
-    return get_object_or_404(documents_visible_to(user).select_related("team"), pk=pk)
+    return get_object_or_404(documents_visible_to(user).select_related("team", "last_edited_by", "created_by"), pk=pk)
+
+
+def may_edit(user, document) -> bool:
+    """Personal documents: their author. Team documents: members, while the team has collaboration."""
+    if document.team_id is None:
+        return document.created_by_id == user.pk
+    return can(membership_for(user, document.team), Action.EDIT_DOCUMENTS)
+
+
+def may_delete(user, document) -> bool:
+    if document.team_id is None:
+        return document.created_by_id == user.pk
+    return can(membership_for(user, document.team), Action.DELETE_DOCUMENT, document)
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    saved: bool
+    document: Document  # fresh from the database: the saved text, or the conflicting one
+
+
+def save_body(document, body: str, base_version: int, user) -> SaveResult:
+    """Store ``body`` if the document is still at ``base_version``.
+
+    The compare-and-set UPDATE (``WHERE version = base_version``) is what makes two concurrent
+    saves safe: exactly one matches; the other changes nothing and reports the conflict.
+    """
+    saved = (
+        Document.objects.filter(pk=document.pk, version=base_version).update(
+            body=body, version=F("version") + 1, last_edited_by=user, updated_at=timezone.now()
+        )
+        == 1
+    )
+    return SaveResult(saved=saved, document=Document.objects.select_related("last_edited_by").get(pk=document.pk))
+
+
+def append_to_document(document, text: str, user) -> Document:
+    """Append a generated answer to the body and return the fresh row.
+
+    One UPDATE appends and raises the version, so concurrent appends never lose each other; open
+    editors load the new version on their next poll, or report a conflict if their own unsaved
+    text was based on the older one.
+    """
+    text = Value(text, output_field=TextField())
+    Document.objects.filter(pk=document.pk).update(
+        body=Case(
+            When(body="", then=text),
+            default=Concat(F("body"), Value("\n\n", output_field=TextField()), text),
+        ),
+        version=F("version") + 1,
+        last_edited_by=user,
+        updated_at=timezone.now(),
+    )
+    return Document.objects.get(pk=document.pk)

@@ -36,6 +36,9 @@ class Document(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised by every change to the body, so a save based on an older text is detected."
+    )
 
     class Meta:
         ordering = ["-updated_at"]
