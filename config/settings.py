@@ -174,6 +174,8 @@ LLM_PROVIDER = env("LLM_PROVIDER", default="anthropic" if ANTHROPIC_API_KEY else
 LLM_MODEL = env("LLM_MODEL", default="")
 LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=60.0)
 DEMO_DELAY_SECONDS = env.float("DEMO_DELAY_SECONDS", default=0.03)
+# The SDKs retry only while opening a stream (before the first token), never mid-answer.
+LLM_MAX_RETRIES = env.int("LLM_MAX_RETRIES", default=2)
 
 # Billing: dj-stripe mirrors Stripe; without keys the billing pages say "not configured".
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")

@@ -1,17 +1,52 @@
-"""The daily quota: reserve, commit and refund generations on DailyUsage."""
+"""The daily quota: reserve, commit and refund generations on DailyUsage.
 
-from datetime import date, datetime
+The invariant (DESIGN 5): nobody gets more charged generations in a day than their plan
+allows, under any concurrency, across any number of processes sharing the database.
+
+What makes it safe is one conditional statement on the unique (user, day) row::
+
+    INSERT ... VALUES (user, day, 1)
+    ON CONFLICT (user_id, day) DO UPDATE SET used = used + 1 WHERE used < limit
+    RETURNING used
+
+PostgreSQL takes the row lock of the conflicting row for the DO UPDATE and re-checks
+``used < limit`` against the latest committed version after waiting for it, so two
+concurrent reservations can never both see the last free unit. The first reservation of
+the day is an INSERT, and the unique constraint ``dailyusage_unique_user_day`` makes a
+concurrent first INSERT wait and then take the UPDATE path. On SQLite the write lock taken
+at BEGIN (transaction_mode IMMEDIATE) serialises writers. The transaction ends right after
+the statement and the Generation row are written: no lock is held while the model runs.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from generation.models import DailyUsage
+from billing.plans import Plan
+from generation.models import DailyUsage, Generation
+
+logger = logging.getLogger(__name__)
+
+
+def usage_timezone() -> ZoneInfo:
+    return ZoneInfo(settings.USAGE_TIMEZONE)
 
 
 def usage_day(now: datetime | None = None) -> date:
     """Today's date in USAGE_TIMEZONE: the day a generation is counted on."""
-    return (now or timezone.now()).astimezone(ZoneInfo(settings.USAGE_TIMEZONE)).date()
+    return (now or timezone.now()).astimezone(usage_timezone()).date()
+
+
+def next_reset(now: datetime | None = None) -> datetime:
+    """The next midnight in USAGE_TIMEZONE, when today's counter stops applying."""
+    tomorrow = usage_day(now) + timedelta(days=1)
+    return datetime.combine(tomorrow, time.min, tzinfo=usage_timezone())
 
 
 def used_today(user) -> int:
@@ -22,3 +57,103 @@ def used_today(user) -> int:
 def reset_today(users) -> int:
     """Set today's counter back to zero for ``users``; returns how many counters changed."""
     return DailyUsage.objects.filter(user__in=users, day=usage_day()).exclude(used=0).update(used=0)
+
+
+@dataclass(frozen=True)
+class UsageStatus:
+    """Where a user stands against a plan today; ``limit``/``remaining`` are None when unlimited."""
+
+    limit: int | None
+    used: int
+    remaining: int | None
+    reset_at: datetime
+
+    @property
+    def exhausted(self) -> bool:
+        return self.remaining == 0
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.used / self.limit)) if self.limit else 0
+
+
+def usage_status(user, plan: Plan) -> UsageStatus:
+    used = used_today(user)
+    if plan.is_unlimited:
+        return UsageStatus(limit=None, used=used, remaining=None, reset_at=next_reset())
+    limit = plan.daily_generations
+    return UsageStatus(limit=limit, used=used, remaining=max(limit - used, 0), reset_at=next_reset())
+
+
+class LimitReached(Exception):
+    def __init__(self, status: UsageStatus):
+        super().__init__(f"daily limit of {status.limit} reached")
+        self.status = status
+
+
+RESERVE_SQL = """
+INSERT INTO {table} (user_id, day, used) VALUES (%s, %s, 1)
+ON CONFLICT (user_id, day) DO UPDATE SET used = {table}.used + 1 WHERE {table}.used < %s
+RETURNING used
+"""
+
+
+def take_unit(user_id: int, day: date, limit: int) -> int | None:
+    """Count one generation on (user, day) if fewer than ``limit`` are counted; the new count, or None.
+
+    A single statement: the row lock (or, for the day's first row, the unique constraint)
+    serialises concurrent callers, and the WHERE clause is re-checked under that lock.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(RESERVE_SQL.format(table=DailyUsage._meta.db_table), [user_id, day, limit])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def reserve(user, plan: Plan, **generation_fields) -> Generation:
+    """Reserve one unit of today's quota and open its pending Generation, in one short transaction.
+
+    Raises LimitReached (and writes nothing) when the plan's daily limit is used up. The
+    Generation row is created in the same transaction as the unit, so every reserved unit
+    has exactly one row, and a crash between the two is impossible. Unlimited plans skip
+    the counter; their generations are still logged.
+    """
+    with transaction.atomic():
+        day = None
+        if plan.is_unlimited:
+            logger.info("Generation for %s on unlimited plan %s: counter skipped", user.pk, plan.code)
+        else:
+            day = usage_day()
+            if take_unit(user.pk, day, plan.daily_generations) is None:
+                raise LimitReached(usage_status(user, plan))
+        return Generation.objects.create(user=user, plan=plan.code, charged_day=day, **generation_fields)
+
+
+def commit(generation: Generation, **fields) -> None:
+    """Record the finished answer (output, tokens, latency...) on its Generation: the unit stays spent."""
+    fields.setdefault("status", Generation.Status.COMPLETED)
+    fields.setdefault("finished_at", timezone.now())
+    Generation.objects.filter(pk=generation.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(generation, name, value)
+
+
+def refund(generation: Generation, **fields) -> bool:
+    """Mark the generation failed and give its unit back to the day it was charged on.
+
+    Idempotent: the conditional UPDATE on ``refunded=False`` takes the Generation's row lock,
+    so of two concurrent refunds only one sees the row unrefunded and decrements the counter.
+    The decrement goes to ``charged_day``, not today, so a refund after midnight restores
+    the right day. Returns True if this call gave the unit back.
+    """
+    fields.setdefault("finished_at", timezone.now())
+    with transaction.atomic():
+        marked = Generation.objects.filter(pk=generation.pk, refunded=False).update(
+            status=Generation.Status.FAILED, refunded=True, **fields
+        )
+        if marked and generation.charged_day:
+            DailyUsage.objects.filter(user_id=generation.user_id, day=generation.charged_day, used__gt=0).update(
+                used=F("used") - 1
+            )
+    generation.refresh_from_db()
+    return bool(marked)

@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from generation.models import DailyUsage, Generation
+
+
+@admin.register(Generation)
+class GenerationAdmin(admin.ModelAdmin):
+    """The generation log: read-only, because it is the record the quota and billing rely on."""
+
+    list_display = (
+        "id",
+        "user",
+        "team",
+        "status",
+        "plan",
+        "provider",
+        "model",
+        "output_tokens",
+        "latency_ms",
+        "refunded",
+        "created_at",
+    )
+    list_filter = ("status", "provider", "plan", "refunded", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("user__email", "prompt", "model")
+    date_hierarchy = "created_at"
+    list_select_related = ("user", "team")
+    readonly_fields = [field.name for field in Generation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DailyUsage)
+class DailyUsageAdmin(admin.ModelAdmin):
+    list_display = ("user", "day", "used")
+    list_filter = (("day", admin.DateFieldListFilter),)
+    search_fields = ("user__email",)
+    date_hierarchy = "day"
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)

@@ -1,0 +1,116 @@
+"""The JSON API: POST /api/generate and GET /api/usage (DESIGN 7).
+
+Callers authenticate with the session cookie (plus X-CSRFToken on POST) or with
+``Authorization: Bearer <api key>`` (no CSRF: the key is not sent automatically by a browser).
+"""
+
+import json
+from functools import wraps
+
+from django.http import JsonResponse, StreamingHttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from accounts.models import ApiKey
+from generation import quota, service, stats
+from generation.service import Rejected
+
+
+def error_response(rejected: Rejected) -> JsonResponse:
+    response = JsonResponse(rejected.body(), status=rejected.status)
+    for name, value in rejected.headers.items():
+        response[name] = value
+    return response
+
+
+def bearer_user(request):
+    """The active user behind the request's API key; Rejected 401 for a bad, revoked or banned key."""
+    scheme, _, raw_key = request.headers["Authorization"].partition(" ")
+    if scheme.lower() != "bearer" or not raw_key.strip():
+        raise Rejected(401, "unauthorized", 'Use "Authorization: Bearer <api key>".')
+    key = ApiKey.objects.select_related("user").filter(key_hash=ApiKey.hash(raw_key.strip())).first()
+    if key is None or not key.is_active or not key.user.is_active:
+        raise Rejected(401, "unauthorized", "This API key is not valid or has been revoked.")
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    return key.user
+
+
+class CsrfCheck(CsrfViewMiddleware):
+    def _reject(self, request, reason):
+        raise Rejected(403, "csrf_failed", f"CSRF check failed ({reason}). Send the X-CSRFToken header.")
+
+
+def check_csrf(request) -> None:
+    check = CsrfCheck(lambda request: None)
+    check.process_request(request)
+    check.process_view(request, None, (), {})
+
+
+def api_view(*methods):
+    """Authenticate, turn Rejected into JSON errors, and put X-Usage-* on every answer to a known caller.
+
+    The view may set ``request.usage_plan`` (e.g. a team's plan) for the headers; by default
+    they describe the caller's own plan.
+    """
+
+    def decorator(view):
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            caller = None
+            try:
+                if request.method not in methods:
+                    raise Rejected(
+                        405, "method_not_allowed", f"Use {' or '.join(methods)}.", headers={"Allow": ", ".join(methods)}
+                    )
+                if "Authorization" in request.headers:
+                    caller = bearer_user(request)
+                elif request.user.is_authenticated:
+                    caller = request.user
+                    check_csrf(request)
+                else:
+                    raise Rejected(401, "unauthorized", "Sign in or send an API key.")
+                request.api_user = caller
+                response = view(request, *args, **kwargs)
+            except Rejected as rejected:
+                response = error_response(rejected)
+            if caller is not None:
+                status = quota.usage_status(caller, getattr(request, "usage_plan", None) or caller.plan_info)
+                response["X-Usage-Limit"] = "unlimited" if status.limit is None else str(status.limit)
+                response["X-Usage-Remaining"] = "unlimited" if status.remaining is None else str(status.remaining)
+                response["X-Usage-Reset"] = status.reset_at.isoformat()
+            response["Cache-Control"] = "no-store"
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def sse(event: str, data: dict) -> str:
+    return f"event: {event}\ndata: {json.dumps(data)}\n\n"
+
+
+@api_view("POST")
+def generate(request):
+    try:
+        data = json.loads(request.body or b"")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise Rejected(400, "invalid_request", "The body must be JSON.") from None
+    job = service.prepare(request.api_user, data)
+    request.usage_plan = job.plan
+    run = service.start(job)
+    run.open()
+    if data.get("stream", True) is False:
+        return JsonResponse(run.collect())
+    response = StreamingHttpResponse(
+        (sse(event, data) for event, data in run.events()), content_type="text/event-stream"
+    )
+    response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    return response
+
+
+@api_view("GET", "HEAD")
+def usage(request):
+    return JsonResponse(stats.usage_summary(request.api_user))

@@ -1,0 +1,52 @@
+"""The one interface every model provider implements.
+
+``Provider.stream()`` yields text deltas (``str``) and ends with exactly one ``Usage``.
+Anything that goes wrong is raised as ``ProviderError`` with one of a small set of kinds,
+so the quota code decides refunds without knowing which SDK ran.
+"""
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class ErrorKind:
+    RATE_LIMITED = "rate_limited"
+    OVERLOADED = "overloaded"
+    TIMEOUT = "timeout"
+    CONNECTION = "connection"
+    AUTH = "auth"
+    BAD_REQUEST = "bad_request"
+
+    ALL = (RATE_LIMITED, OVERLOADED, TIMEOUT, CONNECTION, AUTH, BAD_REQUEST)
+
+
+class ProviderError(Exception):
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+    def __str__(self):
+        return f"{self.kind}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Usage:
+    input_tokens: int
+    output_tokens: int
+    stop_reason: str
+    estimated: bool = False  # the server reported no usage; the counts are estimates
+
+
+class Provider(Protocol):
+    name: str
+    model: str
+
+    def stream(self, *, prompt: str, system: str, max_tokens: int) -> Iterator[str | Usage]: ...
+
+
+def estimate_tokens(text: str) -> int:
+    """Roughly four characters per token: used only when a server reports no usage."""
+    return math.ceil(len(text) / 4) if text else 0

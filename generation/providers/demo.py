@@ -1,0 +1,52 @@
+"""An offline model: a deterministic, clearly labelled draft built from the prompt.
+
+It lets a fresh checkout generate with no keys. It sleeps DEMO_DELAY_SECONDS between
+chunks so the page visibly streams.
+"""
+
+import time
+from collections.abc import Iterator
+
+from django.conf import settings
+
+from generation.providers.base import Usage, estimate_tokens
+
+LABEL = "[Demo model: a placeholder draft, not AI output. Set ANTHROPIC_API_KEY for real answers.]"
+
+
+def demo_draft(prompt: str, system: str = "") -> str:
+    topic = " ".join(prompt.split())
+    short_topic = topic if len(topic) <= 80 else topic[:77].rstrip() + "..."
+    voice = f'\nWritten in the house style: "{" ".join(system.split())[:120]}".' if system.strip() else ""
+    return (
+        f"{LABEL}\n\n"
+        f"# A first draft: {short_topic}\n{voice}\n\n"
+        f"Here is a starting point for \u201c{short_topic}\u201d. Open with the one idea a reader should "
+        "remember, then give it room: a concrete example, a number that matters, and a sentence on why "
+        "it matters now.\n\n"
+        "Next, answer the question a sceptical reader would ask, in plain words. Close with a single, "
+        "specific next step.\n\n"
+        "Edit freely: this draft was assembled offline from your prompt."
+    )
+
+
+class DemoProvider:
+    name = "demo"
+
+    def __init__(self, model: str = ""):
+        self.model = model or "inkwell-demo"
+
+    def stream(self, *, prompt: str, system: str, max_tokens: int) -> Iterator[str | Usage]:
+        words = demo_draft(prompt, system).split(" ")
+        stop_reason = "end_turn"
+        if len(words) > max_tokens:
+            words, stop_reason = words[:max_tokens], "max_tokens"
+        for index, word in enumerate(words):
+            if index and settings.DEMO_DELAY_SECONDS:
+                time.sleep(settings.DEMO_DELAY_SECONDS)
+            yield word if index == 0 else " " + word
+        yield Usage(
+            input_tokens=estimate_tokens(system) + estimate_tokens(prompt),
+            output_tokens=len(words),
+            stop_reason=stop_reason,
+        )

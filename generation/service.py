@@ -1,0 +1,321 @@
+"""One generation from request to log: checks, quota, the model stream, commit or refund.
+
+Views call ``prepare()`` (everything that can reject a call without spending quota), then
+``start()`` (reserves a unit and opens the model stream), then read ``Run.events()`` or
+``Run.collect()``. Whatever happens, including the client going away mid-stream, the run
+settles its Generation exactly once: committed or refunded.
+
+Rule for a failure after text has streamed: an answer counts once it is *usable*, i.e. at
+least ``USABLE_ANSWER_MIN_CHARS`` non-blank characters reached the user. A usable partial
+answer is kept: the Generation is ``completed`` with stop reason ``interrupted`` (the
+error is recorded), the unit stays spent, the text goes into the document, and the
+stream ends with an ``error`` event saying ``"refunded": false``. Anything shorter is
+treated like a failure before the first token: ``failed`` and refunded.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Team
+from accounts.teams import effective_plan, membership_for
+from billing.plans import Plan
+from generation import quota
+from generation.documents import documents_visible_to
+from generation.models import Document, Generation
+from generation.providers import ErrorKind, ProviderError, Usage, get_provider
+from generation.providers.base import estimate_tokens
+
+logger = logging.getLogger(__name__)
+
+# Below this much text a cut-off answer is not worth paying for (about two sentences).
+USABLE_ANSWER_MIN_CHARS = 200
+
+ERROR_MESSAGES = {
+    ErrorKind.RATE_LIMITED: "The model provider is rate limiting us right now.",
+    ErrorKind.OVERLOADED: "The model is overloaded or had an internal error.",
+    ErrorKind.TIMEOUT: "The model took too long to answer.",
+    ErrorKind.CONNECTION: "We could not reach the model.",
+    ErrorKind.AUTH: "The model provider refused our credentials.",
+    ErrorKind.BAD_REQUEST: "The model provider rejected the request.",
+}
+
+
+class Rejected(Exception):
+    """A call refused with an HTTP status and a JSON error code; ``extra`` goes into the body."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict | None = None, **extra):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.headers = headers or {}
+        self.extra = extra
+
+    def body(self) -> dict:
+        return {"error": self.code, "message": self.message, **self.extra}
+
+
+@dataclass
+class Job:
+    """A validated request: who asks, what, in which workspace, under which plan."""
+
+    user: object
+    prompt: str
+    plan: Plan
+    team: Team | None = None
+    document: Document | None = None
+
+    @property
+    def system_prompt(self) -> str:
+        return self.team.brand_voice.strip() if self.team else ""
+
+
+def resolve_workspace(user, team_slug, document_id) -> tuple[Team | None, Document | None]:
+    team = document = None
+    if team_slug not in (None, ""):
+        team = Team.objects.filter(slug=team_slug).first() if isinstance(team_slug, str) else None
+        if team is None or membership_for(user, team) is None:
+            raise Rejected(403, "forbidden", "You are not a member of that team.")
+    if document_id not in (None, ""):
+        if isinstance(document_id, bool) or not str(document_id).isdigit():
+            raise Rejected(400, "invalid_request", '"document" must be a document id.')
+        document = documents_visible_to(user).filter(pk=int(document_id)).select_related("team").first()
+        if document is None:
+            raise Rejected(404, "not_found", "No such document.")
+        if document.team_id != (team.pk if team else None):
+            raise Rejected(400, "invalid_request", "That document belongs to another workspace.")
+    return team, document
+
+
+def check_rate_limit(user) -> None:
+    """At most RATE_LIMIT_PER_MINUTE calls per user per clock minute, counted in Django's cache.
+
+    ``cache.incr`` is atomic on Redis (shared by every process) and per process on locmem.
+    """
+    per_minute = settings.RATE_LIMIT_PER_MINUTE
+    if not per_minute:
+        return
+    now = time.time()
+    key = f"generate-rate:{user.pk}:{int(now // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=120)
+        count = 1
+    if count > per_minute:
+        retry_after = max(1, 60 - int(now % 60))
+        raise Rejected(
+            429,
+            "rate_limited",
+            f"Too many requests: at most {per_minute} a minute. Try again in {retry_after} s.",
+            headers={"Retry-After": str(retry_after)},
+            retry_after=retry_after,
+        )
+
+
+def prepare(user, data) -> Job:
+    """Validate a request body and run every check that can refuse it before any quota is spent."""
+    if not isinstance(data, dict):
+        raise Rejected(400, "invalid_request", "The body must be a JSON object.")
+    prompt = data.get("prompt")
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise Rejected(400, "invalid_request", '"prompt" must be a non-empty string.')
+    if len(prompt) > settings.PROMPT_MAX_CHARS:
+        raise Rejected(
+            413,
+            "prompt_too_long",
+            f"The prompt is {len(prompt)} characters; the maximum is {settings.PROMPT_MAX_CHARS}.",
+            max_chars=settings.PROMPT_MAX_CHARS,
+        )
+    if not isinstance(data.get("stream", True), bool):
+        raise Rejected(400, "invalid_request", '"stream" must be true or false.')
+    team, document = resolve_workspace(user, data.get("team"), data.get("document"))
+    plan = effective_plan(user, team)
+    if not plan.is_paid and not user.has_verified_email:
+        raise Rejected(403, "email_unverified", "Verify your email address to use the free plan.")
+    check_rate_limit(user)
+    return Job(user=user, prompt=prompt, plan=plan, team=team, document=document)
+
+
+def limit_reached_error(status: quota.UsageStatus) -> Rejected:
+    return Rejected(
+        402,
+        "daily_limit_reached",
+        f"You have used all {status.limit} generations for today. Upgrade for more, or come back after the reset.",
+        limit=status.limit,
+        remaining=0,
+        reset_at=status.reset_at.isoformat(),
+        upgrade_url="/pricing/",
+    )
+
+
+def start(job: Job) -> "Run":
+    """Reserve a unit (402 if none is left) and open the model stream."""
+    provider = get_provider()
+    try:
+        generation = quota.reserve(
+            job.user,
+            job.plan,
+            team=job.team,
+            document=job.document,
+            prompt=job.prompt,
+            provider=provider.name,
+            model=provider.model,
+        )
+    except quota.LimitReached as limit:
+        raise limit_reached_error(limit.status) from None
+    return Run(job, generation, provider)
+
+
+class Run:
+    def __init__(self, job: Job, generation: Generation, provider):
+        self.job, self.generation = job, generation
+        self.started = time.monotonic()
+        self.chunks: list[str] = []
+        self.settled = False
+        self.items = provider.stream(prompt=job.prompt, system=job.system_prompt, max_tokens=job.plan.max_output_tokens)
+        self.first = None
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chunks)
+
+    def next_item(self):
+        """The provider's next item; unexpected exceptions from an SDK count as a failed call, not a 500."""
+        try:
+            return next(self.items)
+        except ProviderError:
+            raise
+        except StopIteration:
+            raise ProviderError(ErrorKind.CONNECTION, "The model stream ended without an answer.") from None
+        except Exception as error:
+            logger.exception("Generation %s: unexpected error from the provider", self.generation.pk)
+            raise ProviderError(ErrorKind.CONNECTION, f"{type(error).__name__}: {error}") from error
+
+    def open(self) -> None:
+        """Wait for the model's first item, so a failure before any text is a plain 502 (refunded)."""
+        try:
+            self.first = self.next_item()
+        except ProviderError as error:
+            payload = self.fail(error)
+            raise Rejected(502, "model_unavailable", payload["message"], refunded=payload["refunded"]) from None
+
+    def events(self):
+        """Yield ``(event, data)``: ``delta`` events, then one ``done`` or one ``error``."""
+        if self.first is None:
+            self.open()
+        try:
+            item = self.first
+            while not isinstance(item, Usage):
+                self.chunks.append(item)
+                yield "delta", {"text": item}
+                item = self.next_item()
+            yield "done", self.complete(item)
+        except ProviderError as error:
+            yield "error", self.fail(error)
+        finally:
+            if not self.settled:  # the client went away mid-stream
+                self.items.close()
+                self.fail(ProviderError(ErrorKind.CONNECTION, "The client disconnected before the answer finished."))
+
+    def collect(self) -> dict:
+        """Run to the end; the non-streaming answer. Rejected (502) when nothing usable came back.
+
+        A usable answer cut short is returned (200) with ``"incomplete": true``.
+        """
+        for event, data in self.events():
+            outcome = (event, data)
+        event, data = outcome
+        if event == "error" and data["refunded"]:
+            raise Rejected(502, "model_unavailable", data["message"], refunded=True)
+        generation = self.generation
+        status = quota.usage_status(self.job.user, self.job.plan)
+        body = {
+            "generation_id": generation.pk,
+            "text": self.text,
+            "usage": {"input_tokens": generation.input_tokens, "output_tokens": generation.output_tokens},
+            "limit": status.limit,
+            "remaining": status.remaining,
+            "reset_at": status.reset_at.isoformat(),
+            "stop_reason": generation.stop_reason,
+        }
+        if event == "error":
+            body.update(incomplete=True, message=data["message"])
+        return body
+
+    def latency_ms(self) -> int:
+        return round((time.monotonic() - self.started) * 1000)
+
+    def counts(self) -> dict:
+        status = quota.usage_status(self.job.user, self.job.plan)
+        return {"limit": status.limit, "remaining": status.remaining}
+
+    def complete(self, usage: Usage) -> dict:
+        self.keep_answer(
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            usage_estimated=usage.estimated,
+            stop_reason=usage.stop_reason,
+        )
+        return {
+            "generation_id": self.generation.pk,
+            "usage": {"input_tokens": usage.input_tokens, "output_tokens": usage.output_tokens},
+            "stop_reason": usage.stop_reason,
+            **self.counts(),
+        }
+
+    def fail(self, error: ProviderError) -> dict:
+        """Settle a failed call by the partial-answer rule (module docstring); the ``error`` payload."""
+        logger.warning("Generation %s: model error %s", self.generation.pk, error)
+        message = ERROR_MESSAGES.get(error.kind, "The model failed.")
+        if len(self.text.strip()) >= USABLE_ANSWER_MIN_CHARS:
+            self.keep_answer(
+                input_tokens=estimate_tokens(self.job.system_prompt) + estimate_tokens(self.job.prompt),
+                output_tokens=estimate_tokens(self.text),
+                usage_estimated=True,
+                stop_reason="interrupted",
+                error_kind=error.kind,
+                error=error.message,
+            )
+            refunded = False
+            message += " The answer stopped early; the part you received is kept and counts as a generation."
+        else:
+            quota.refund(
+                self.generation,
+                output=self.text,
+                error_kind=error.kind,
+                error=error.message,
+                latency_ms=self.latency_ms(),
+            )
+            self.settled = True
+            refunded = True
+            message += " This attempt was not counted against your limit. Please try again."
+        return {
+            "error": "model_unavailable",
+            "message": message,
+            "refunded": refunded,
+            "generation_id": self.generation.pk,
+            **self.counts(),
+        }
+
+    def keep_answer(self, **fields) -> None:
+        """Commit the answer and append it to the chosen document."""
+        with transaction.atomic():
+            quota.commit(self.generation, output=self.text, latency_ms=self.latency_ms(), **fields)
+            if self.job.document is not None:
+                append_to_document(self.job.document.pk, self.text, self.job.user)
+        self.settled = True
+
+
+def append_to_document(document_id: int, text: str, user) -> None:
+    """Append under the document's row lock, so two answers landing at once both survive."""
+    document = Document.objects.select_for_update().get(pk=document_id)
+    document.body = f"{document.body.rstrip()}\n\n{text}" if document.body.strip() else text
+    document.last_edited_by = user
+    document.updated_at = timezone.now()
+    document.save(update_fields=["body", "last_edited_by", "updated_at"])
