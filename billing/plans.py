@@ -43,6 +43,16 @@ class Plan:
         return f"{self.code}_{interval}ly"
 
     @property
+    def lookup_keys_by_interval(self) -> tuple[tuple[str, str], ...]:
+        """(interval, lookup key) pairs, e.g. ("month", "pro_monthly"), for templates."""
+        return tuple((interval, self.lookup_key(interval)) for interval in ("month", "year")) if self.is_paid else ()
+
+    @property
+    def yearly_saving(self) -> Decimal:
+        """What paying yearly saves over twelve monthly payments."""
+        return self.monthly_price * 12 - self.yearly_price
+
+    @property
     def lookup_keys(self) -> tuple[str, ...]:
         return (self.lookup_key("month"), self.lookup_key("year")) if self.is_paid else ()
 

@@ -138,6 +138,11 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+ACCOUNT_FORMS = {"request_login_code": "accounts.forms.LoginForm"}
+SOCIALACCOUNT_FORMS = {"disconnect": "accounts.forms.DisconnectForm"}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # the subjects in templates/account/email/ name Inkwell themselves
+# Behind N reverse proxies, the client's IP (shown for each session) is N hops back in X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
@@ -181,14 +186,17 @@ LLM_MAX_RETRIES = env.int("LLM_MAX_RETRIES", default=2)
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
-STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
-STRIPE_LIVE_MODE = STRIPE_SECRET_KEY.startswith("sk_live_")
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="").rstrip("/")
+if STRIPE_API_BASE:
+    # dj-stripe points stripe-python's api_base at STRIPE_API_HOST when it loads.
+    STRIPE_API_HOST = STRIPE_API_BASE
+STRIPE_LIVE_MODE = STRIPE_SECRET_KEY.startswith(("sk_live_", "rk_live_"))
+STRIPE_PUBLIC_KEY = STRIPE_PUBLISHABLE_KEY
 if STRIPE_LIVE_MODE:
     STRIPE_LIVE_SECRET_KEY = STRIPE_SECRET_KEY
 else:
     STRIPE_TEST_SECRET_KEY = STRIPE_SECRET_KEY
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
-DJSTRIPE_USE_NATIVE_JSONFIELD = True
 DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
 
 FORMS_URLFIELD_ASSUME_HTTPS = True

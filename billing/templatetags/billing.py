@@ -1,9 +1,29 @@
+from decimal import Decimal
+
 from django import template
 
+from billing.subscriptions import from_timestamp, has_past_due_subscription
+
 register = template.Library()
+
+CURRENCY_SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£"}
+
+
+@register.filter
+def money(cents, currency="usd"):
+    """Stripe's amount in the smallest unit, as a price: ``1900|money:"usd"`` is ``$19.00``."""
+    amount = f"{Decimal(cents or 0) / 100:,.2f}"
+    symbol = CURRENCY_SYMBOLS.get((currency or "").lower())
+    return f"{symbol}{amount}" if symbol else f"{amount} {(currency or '').upper()}"
+
+
+@register.filter
+def stripe_date(timestamp):
+    """A Stripe unix timestamp as an aware datetime, for the ``date`` filter."""
+    return from_timestamp(timestamp)
 
 
 @register.inclusion_tag("billing/_payment_failed_banner.html")
 def payment_failed_banner(user):
     """A "payment failed" banner when the user's subscription is past due."""
-    return {"show": False}
+    return {"show": bool(user and user.is_authenticated and has_past_due_subscription(user))}

@@ -1,0 +1,68 @@
+"""dj-stripe webhook receivers: derive plans, and email about failed payments and ending trials.
+
+dj-stripe verifies the signature, stores the Event once (a redelivered event id is not processed
+again) and re-reads the affected object from Stripe into its mirror before these receivers run:
+billing's AppConfig loads after djstripe's, so its receivers are connected after dj-stripe's own.
+Everything runs inside the webhook's transaction; emails go out only once it commits.
+"""
+
+import logging
+
+from django.db import transaction
+from djstripe.event_handlers import djstripe_receiver
+from djstripe.models import Customer
+
+from billing import notices
+from billing.subscriptions import sync_user_plan
+
+logger = logging.getLogger(__name__)
+
+PLAN_EVENTS = [
+    "checkout.session.completed",
+    "customer.subscription.created",
+    "customer.subscription.updated",
+    "customer.subscription.deleted",
+    "customer.subscription.paused",
+    "customer.subscription.resumed",
+    "customer.subscription.pending_update_applied",
+    "customer.subscription.pending_update_expired",
+    "customer.subscription.trial_will_end",
+    "invoice.paid",
+    "invoice.payment_failed",
+]
+
+
+def subscriber_of(event):
+    """The Inkwell user the event's customer is linked to, or None (logged) for unknown customers."""
+    obj = event.data.get("object", {})
+    customer_id = obj.get("id") if obj.get("object") == "customer" else obj.get("customer")
+    if isinstance(customer_id, dict):
+        customer_id = customer_id.get("id")
+    customer = Customer.objects.filter(id=customer_id).select_related("subscriber").first() if customer_id else None
+    if customer is None or customer.subscriber is None:
+        logger.warning("Stripe event %s (%s): customer %s is not linked to a user", event.id, event.type, customer_id)
+        return None
+    return customer.subscriber
+
+
+@djstripe_receiver(PLAN_EVENTS)
+def derive_plan_from_subscriptions(sender, event, **kwargs):
+    user = subscriber_of(event)
+    if user is not None:
+        sync_user_plan(user.pk, cause=f"{event.type} {event.id}")
+
+
+@djstripe_receiver("invoice.payment_failed")
+def email_payment_failed(sender, event, **kwargs):
+    user = subscriber_of(event)
+    if user is not None:
+        invoice = event.data["object"]
+        transaction.on_commit(lambda: notices.payment_failed(user, invoice))
+
+
+@djstripe_receiver("customer.subscription.trial_will_end")
+def email_trial_will_end(sender, event, **kwargs):
+    user = subscriber_of(event)
+    if user is not None:
+        subscription = event.data["object"]
+        transaction.on_commit(lambda: notices.trial_will_end(user, subscription))

@@ -1,0 +1,95 @@
+"""The calls Inkwell makes to Stripe: customers, prices by lookup key, Checkout and the Portal.
+
+Every call passes the API key and version explicitly: dj-stripe freezes some defaults at import
+time, before tests or settings overrides apply.
+"""
+
+import stripe
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from djstripe.models import Customer, Price
+from djstripe.settings import djstripe_settings
+
+from billing.plans import TRIAL_DAYS
+
+
+class BillingNotConfigured(Exception):
+    pass
+
+
+class UnknownPrice(Exception):
+    pass
+
+
+def is_configured() -> bool:
+    return bool(settings.STRIPE_SECRET_KEY)
+
+
+def api_options() -> dict:
+    if not is_configured():
+        raise BillingNotConfigured("STRIPE_SECRET_KEY is not set.")
+    return {"api_key": settings.STRIPE_SECRET_KEY, "stripe_version": djstripe_settings.STRIPE_API_VERSION}
+
+
+def as_dict(stripe_object) -> dict:
+    return stripe_object.to_dict(recursive=True)
+
+
+def price_for_lookup_key(lookup_key: str) -> Price:
+    """The active price with ``lookup_key``: from the mirror, else from Stripe (then mirrored)."""
+    price = Price.objects.filter(lookup_key=lookup_key, active=True, livemode=settings.STRIPE_LIVE_MODE).first()
+    if price:
+        return price
+    found = stripe.Price.list(lookup_keys=[lookup_key], active=True, limit=1, **api_options())
+    if not found.data:
+        raise UnknownPrice(f"No active Stripe price has the lookup key {lookup_key!r}. Run manage.py setup_billing.")
+    return Price.sync_from_stripe_data(found.data[0], api_key=settings.STRIPE_SECRET_KEY)
+
+
+def customer_for(user) -> Customer:
+    """The user's Stripe customer, created on first use and linked through dj-stripe's subscriber.
+
+    Never two customers for one user: the user row is locked while we look for (or create) the
+    customer, so two simultaneous checkouts queue; dj-stripe also sends an idempotency key per user.
+    """
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        customer, _created = Customer.get_or_create(
+            subscriber=user, livemode=settings.STRIPE_LIVE_MODE, api_key=api_options()["api_key"]
+        )
+    return customer
+
+
+def had_trial(customer: Customer) -> bool:
+    """Whether this customer already had a subscription (a free trial is offered once)."""
+    return customer.subscriptions.exists()
+
+
+def create_checkout_session(user, lookup_key: str, success_url: str, cancel_url: str) -> str:
+    """A Checkout session for a subscription to ``lookup_key``; returns its hosted URL."""
+    price = price_for_lookup_key(lookup_key)
+    customer = customer_for(user)
+    subscription_data = {"metadata": {"user_id": str(user.pk), "lookup_key": lookup_key}}
+    if not had_trial(customer):
+        subscription_data["trial_period_days"] = TRIAL_DAYS
+    session = stripe.checkout.Session.create(
+        mode="subscription",
+        customer=customer.id,
+        client_reference_id=str(user.pk),
+        line_items=[{"price": price.id, "quantity": 1}],
+        subscription_data=subscription_data,
+        allow_promotion_codes=True,
+        tax_id_collection={"enabled": True},
+        # Stripe requires these when collecting tax ids for an existing customer.
+        customer_update={"name": "auto", "address": "auto"},
+        success_url=success_url,
+        cancel_url=cancel_url,
+        **api_options(),
+    )
+    return session.url
+
+
+def create_portal_session(customer: Customer, return_url: str) -> str:
+    session = stripe.billing_portal.Session.create(customer=customer.id, return_url=return_url, **api_options())
+    return session.url
