@@ -265,6 +265,28 @@ def user_has_email(user, email: str) -> bool:
     return user.email.lower() == email or user.emailaddress_set.filter(email__iexact=email, verified=True).exists()
 
 
+INVITATION_PROBLEMS = {
+    "accepted": "This invitation has already been used.",
+    "revoked": "This invitation was withdrawn. Ask the team for a new one.",
+    "expired": "This invitation has expired. Ask the team to send a new one.",
+}
+
+
+def invitation_problem(invitation, user) -> str | None:
+    """Why ``user`` cannot accept ``invitation`` (None when they can)."""
+    if invitation is None:
+        return "This invitation link is not valid. Ask for a new invitation."
+    status = invitation_status(invitation)
+    if status != "pending":
+        return INVITATION_PROBLEMS[status]
+    if not user_has_email(user, invitation.email):
+        return (
+            f"This invitation is for {invitation.email}, but you are signed in as {user.email}. "
+            f"Sign out, then sign in as {invitation.email} to accept it."
+        )
+    return None
+
+
 def accept(invitation_token_value: str, user) -> Membership:
     """Turn a pending invitation into a membership, once.
 
@@ -275,20 +297,9 @@ def accept(invitation_token_value: str, user) -> Membership:
         invitation = (
             Invitation.objects.select_for_update().select_related("team").filter(token=invitation_token_value).first()
         )
-        if invitation is None:
-            raise TeamError("This invitation link is not valid. Ask for a new invitation.")
-        status = invitation_status(invitation)
-        if status == "accepted":
-            raise TeamError("This invitation has already been used.")
-        if status == "revoked":
-            raise TeamError("This invitation was withdrawn. Ask the team for a new one.")
-        if status == "expired":
-            raise TeamError("This invitation has expired. Ask the team to send a new one.")
-        if not user_has_email(user, invitation.email):
-            raise TeamError(
-                f"This invitation is for {invitation.email}, but you are signed in as {user.email}. "
-                f"Sign out, then sign in as {invitation.email} to accept it."
-            )
+        problem = invitation_problem(invitation, user)
+        if problem:
+            raise TeamError(problem)
         team = Team.objects.select_for_update().get(pk=invitation.team_id)
         if team.memberships.filter(user=user).exists():
             raise TeamError(f"You are already a member of {team.name}.")

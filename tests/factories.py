@@ -19,3 +19,29 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified(user, create, extracted, **kwargs):
         if create:
             EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=extracted is not False)
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    """A team; pass ``owner=user`` to give it its owner membership."""
+
+    class Meta:
+        model = "accounts.Team"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    slug = factory.Sequence(lambda n: f"team-{n}")
+
+    @factory.post_generation
+    def owner(team, create, extracted, **kwargs):
+        if create and extracted is not None:
+            team.memberships.create(user=extracted, role="owner")
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "generation.Document"
+
+    title = factory.Sequence(lambda n: f"Draft {n}")
+    body = "First paragraph."
+    created_by = factory.SubFactory(UserFactory)
+    last_edited_by = factory.SelfAttribute("created_by")

@@ -1,0 +1,51 @@
+from django import forms
+from django.core.validators import validate_slug
+
+from accounts.models import Membership, Team
+
+# Paths under /teams/ that are not team pages.
+RESERVED_SLUGS = frozenset({"join", "new"})
+BRAND_VOICE_MAX_CHARS = 4000
+
+
+class TeamCreateForm(forms.Form):
+    name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"placeholder": "Acme Marketing"}))
+    slug = forms.CharField(
+        label="Address",
+        max_length=50,
+        help_text="Lowercase letters, numbers and hyphens; used in the team's links.",
+        widget=forms.TextInput(attrs={"placeholder": "acme-marketing", "autocapitalize": "none"}),
+    )
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"].strip().lower()
+        validate_slug(slug)
+        if slug in RESERVED_SLUGS or Team.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(f"The address “{slug}” is taken; try another.")
+        return slug
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"placeholder": "colleague@example.com"}))
+    role = forms.ChoiceField(
+        choices=[(Membership.Role.MEMBER, "Member"), (Membership.Role.ADMIN, "Admin")], initial=Membership.Role.MEMBER
+    )
+
+
+class BrandVoiceForm(forms.Form):
+    brand_voice = forms.CharField(
+        label="Brand voice",
+        required=False,
+        max_length=BRAND_VOICE_MAX_CHARS,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 12,
+                "placeholder": "We write in plain, warm English. Short sentences. No jargon, no exclamation marks. "
+                "Address the reader as “you”.",
+            }
+        ),
+        help_text="Sent to the model as the system prompt for every generation in this team's workspace.",
+    )
