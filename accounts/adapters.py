@@ -1,10 +1,23 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.urls import reverse
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    pass
+    """allauth's defaults.
+
+    Suspended (banned) users reach allauth's ``account_inactive`` page through the default
+    ``pre_login`` check, whichever way they sign in: email code, Google or GitHub.
+    """
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
-    pass
+    def populate_user(self, request, sociallogin, data):
+        """Keep the provider's display name (Google's "name", GitHub's "name" or login)."""
+        user = super().populate_user(request, sociallogin, data)
+        extra = sociallogin.account.extra_data
+        user.name = (data.get("name") or extra.get("name") or extra.get("login") or "")[:150]
+        return user
+
+    def get_connect_redirect_url(self, request, socialaccount):
+        return reverse("account") + "#connections"

@@ -1,0 +1,47 @@
+from allauth.account.forms import RequestLoginCodeForm
+from allauth.socialaccount import forms as allauth_social_forms
+from django import forms
+
+from accounts.models import ApiKey, User
+
+
+class LoginForm(RequestLoginCodeForm):
+    """allauth's "email me a code" form, finding suspended accounts too.
+
+    allauth looks up active users only, so a suspended user would be told by email that no
+    account exists. Here the code goes out as usual and, once it is entered, allauth's
+    pre-login check shows the "account suspended" page: only the address's owner learns it.
+    """
+
+    def clean_email(self):
+        email = super().clean_email()
+        if email and self._user is None:
+            self._user = User.objects.filter(email__iexact=email, is_active=False).first()
+        return email
+
+
+class ApiKeyForm(forms.ModelForm):
+    class Meta:
+        model = ApiKey
+        fields = ["name"]
+        labels = {"name": "Key name"}
+        widgets = {"name": forms.TextInput(attrs={"placeholder": "e.g. Zapier, my laptop", "autocomplete": "off"})}
+
+
+class DisconnectForm(allauth_social_forms.DisconnectForm):
+    """allauth's disconnect form with the rule that fits passwordless accounts.
+
+    allauth refuses to disconnect the last Google/GitHub account of a user with no password.
+    Here nobody has a password: what keeps an account reachable is a verified email address,
+    to which sign-in codes are sent.
+    """
+
+    def clean(self):
+        cleaned_data = forms.Form.clean(self)
+        account = cleaned_data.get("account")
+        if account and not self.accounts.exclude(pk=account.pk).exists():
+            if not account.user.emailaddress_set.filter(verified=True).exists():
+                raise forms.ValidationError(
+                    "Verify your email address first: without it you could not sign in after disconnecting."
+                )
+        return cleaned_data
