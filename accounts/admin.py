@@ -25,9 +25,7 @@ def _selected(queryset):
 def _set_plan_action(plan):
     def set_plan(modeladmin, request, queryset):
         changed = _selected(queryset).exclude(plan=plan.code).update(plan=plan.code)
-        modeladmin.message_user(
-            request, f"Set {_plural(changed, 'user')} to the {plan.name} plan.", messages.SUCCESS
-        )
+        modeladmin.message_user(request, f"Set {_plural(changed, 'user')} to the {plan.name} plan.", messages.SUCCESS)
 
     set_plan.__name__ = f"set_plan_{plan.code}"
     return admin.action(description=f"Set plan by hand: {plan.name}")(set_plan)

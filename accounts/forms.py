@@ -39,9 +39,9 @@ class DisconnectForm(allauth_social_forms.DisconnectForm):
     def clean(self):
         cleaned_data = forms.Form.clean(self)
         account = cleaned_data.get("account")
-        if account and not self.accounts.exclude(pk=account.pk).exists():
-            if not account.user.emailaddress_set.filter(verified=True).exists():
-                raise forms.ValidationError(
-                    "Verify your email address first: without it you could not sign in after disconnecting."
-                )
+        is_last = account is not None and not self.accounts.exclude(pk=account.pk).exists()
+        if is_last and not account.user.emailaddress_set.filter(verified=True).exists():
+            raise forms.ValidationError(
+                "Verify your email address first: without it you could not sign in after disconnecting."
+            )
         return cleaned_data

@@ -32,3 +32,11 @@ def sign_in_by_code(client, email):
     response = request_code(client, email)
     assert response.status_code == 302, response.content
     return client.post(response["Location"], {"code": last_code(email)})
+
+
+@pytest.fixture
+def client_factory(db):
+    """Fresh browsers, each with its own cookies."""
+    from django.test import Client
+
+    return Client
