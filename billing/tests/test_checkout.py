@@ -1,0 +1,96 @@
+"""POST /billing/checkout/ sends the user to Stripe Checkout with the right parameters."""
+
+import pytest
+from djstripe.models import Customer
+
+from billing.plans import TRIAL_DAYS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_in(client, user, catalog):
+    client.force_login(user)
+    return client
+
+
+def test_checkout_redirects_to_a_subscription_checkout_for_the_price_found_by_lookup_key(signed_in, fake, user):
+    response = signed_in.post("/billing/checkout/", {"price": "pro_yearly"})
+
+    assert response.status_code == 303
+    assert response["Location"].startswith(f"{fake.url}/checkout/cs_test_")
+    [params] = fake.calls("POST", "/v1/checkout/sessions")
+    assert params["mode"] == "subscription"
+    assert params["line_items"] == [{"price": fake.price_for("pro_yearly")["id"], "quantity": "1"}]
+    assert params["subscription_data"]["trial_period_days"] == str(TRIAL_DAYS)
+    assert params["allow_promotion_codes"] == "true"
+    assert params["tax_id_collection"] == {"enabled": "true"}
+    assert params["success_url"] == "http://testserver/billing/success/?session_id={CHECKOUT_SESSION_ID}"
+    assert params["cancel_url"] == "http://testserver/pricing/"
+    customer = Customer.objects.get(subscriber=user)
+    assert params["customer"] == customer.id
+    assert fake.objects["customer"][customer.id]["metadata"]["djstripe_subscriber"] == str(user.pk)
+
+
+def test_a_second_checkout_reuses_the_customer(signed_in, fake, user):
+    signed_in.post("/billing/checkout/", {"price": "pro_monthly"})
+    signed_in.post("/billing/checkout/", {"price": "team_monthly"})
+
+    first, second = fake.calls("POST", "/v1/checkout/sessions")
+    assert first["customer"] == second["customer"]
+    assert len(fake.objects["customer"]) == 1
+    assert Customer.objects.filter(subscriber=user).count() == 1
+
+
+def test_the_trial_is_offered_once(signed_in, fake, customer, post_event, user):
+    subscription = fake.create_subscription(customer.id, "pro_monthly", trial_days=TRIAL_DAYS)
+    post_event(subscription)
+    post_event(fake.cancel_subscription(subscription["data"]["object"]["id"]))
+
+    signed_in.post("/billing/checkout/", {"price": "pro_monthly"})
+
+    [params] = fake.calls("POST", "/v1/checkout/sessions")
+    assert "trial_period_days" not in params["subscription_data"]
+
+
+@pytest.mark.parametrize("price", ["", "enterprise_monthly", "free_monthly", "pro_weekly"])
+def test_an_unknown_price_is_a_clear_error(signed_in, fake, price):
+    response = signed_in.post("/billing/checkout/", {"price": price})
+
+    assert response.status_code == 400
+    assert "That price does not exist" in response.content.decode()
+    assert fake.calls("POST", "/v1/checkout/sessions") == []
+
+
+def test_a_price_missing_in_stripe_is_a_clear_error(client, user, fake):
+    client.force_login(user)  # setup_billing has not run: Stripe has no prices
+
+    response = client.post("/billing/checkout/", {"price": "pro_monthly"})
+
+    assert response.status_code == 503
+    assert "not available for purchase yet" in response.content.decode()
+
+
+def test_a_paying_user_is_sent_to_manage_their_subscription(signed_in, fake, customer, post_event, user):
+    post_event(fake.create_subscription(customer.id, "pro_monthly"))
+
+    response = signed_in.post("/billing/checkout/", {"price": "team_monthly"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/billing/"
+    assert fake.calls("POST", "/v1/checkout/sessions") == []
+
+
+def test_checkout_without_stripe_keys_says_billing_is_not_configured(client, user):
+    client.force_login(user)
+
+    response = client.post("/billing/checkout/", {"price": "pro_monthly"})
+
+    assert response.status_code == 503
+    assert "not configured" in response.content.decode()
+
+
+def test_checkout_needs_a_signed_in_user_and_a_post(client, user, catalog):
+    assert client.post("/billing/checkout/", {"price": "pro_monthly"})["Location"].startswith("/login/")
+    client.force_login(user)
+    assert client.get("/billing/checkout/").status_code == 405
