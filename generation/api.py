@@ -88,8 +88,15 @@ def api_view(*methods):
     return decorator
 
 
-def sse(event: str, data: dict) -> str:
-    return f"event: {event}\ndata: {json.dumps(data)}\n\n"
+def event_stream(run: service.Run):
+    """The SSE body. When the server closes the response early (client gone), closing this
+    generator closes ``run.events()``, which settles the generation (see Run.events)."""
+    events = run.events()
+    try:
+        for event, data in events:
+            yield f"event: {event}\ndata: {json.dumps(data)}\n\n"
+    finally:
+        events.close()
 
 
 @api_view("POST")
@@ -104,9 +111,7 @@ def generate(request):
     run.open()
     if data.get("stream", True) is False:
         return JsonResponse(run.collect())
-    response = StreamingHttpResponse(
-        (sse(event, data) for event, data in run.events()), content_type="text/event-stream"
-    )
+    response = StreamingHttpResponse(event_stream(run), content_type="text/event-stream")
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
     return response
 

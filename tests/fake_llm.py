@@ -41,7 +41,13 @@ class FakeServer:
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-                fake.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
+                fake.requests.append(
+                    {
+                        "path": self.path,
+                        "headers": {name.lower(): value for name, value in self.headers.items()},
+                        "body": body,
+                    }
+                )
                 if self.path != fake.path:
                     return self.send_json(404, {"error": "not found"})
                 failure = fake.failures.popleft() if fake.failures else Failure()
@@ -76,7 +82,7 @@ class FakeServer:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     @property
     def url(self) -> str:

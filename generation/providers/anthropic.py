@@ -88,6 +88,8 @@ class AnthropicProvider:
         except httpx2.TransportError as error:  # a stream cut mid-body surfaces from the transport
             kind = ErrorKind.TIMEOUT if isinstance(error, httpx2.TimeoutException) else ErrorKind.CONNECTION
             raise ProviderError(kind, str(error) or type(error).__name__) from error
+        if message.stop_reason is None:  # the body ended without message_delta/message_stop: cut off
+            raise ProviderError(ErrorKind.CONNECTION, "The stream ended before the message was complete.")
         yield Usage(
             input_tokens=message.usage.input_tokens,
             output_tokens=message.usage.output_tokens,

@@ -83,6 +83,8 @@ class OpenAIProvider:
         except httpx2.TransportError as error:
             kind = ErrorKind.TIMEOUT if isinstance(error, httpx2.TimeoutException) else ErrorKind.CONNECTION
             raise ProviderError(kind, str(error) or type(error).__name__) from error
+        if not finish_reason:  # the body ended before a choice finished: cut off
+            raise ProviderError(ErrorKind.CONNECTION, "The stream ended before the answer was complete.")
         if usage is not None:
             yield Usage(usage.prompt_tokens, usage.completion_tokens, finish_reason)
         else:
