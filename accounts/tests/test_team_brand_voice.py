@@ -1,0 +1,77 @@
+"""The team's brand voice reaches the model as the system prompt (seen by the loopback fake Messages API)."""
+
+import json
+
+import pytest
+from django.core.cache import cache
+
+from accounts.models import Membership
+from tests.factories import TeamFactory, UserFactory
+from tests.fake_anthropic import FakeAnthropic
+
+pytestmark = pytest.mark.django_db
+
+VOICE = "Write like a friendly baker: warm, short sentences, no exclamation marks."
+
+
+@pytest.fixture
+def fake_model(settings):
+    """The real anthropic SDK pointed at the loopback fake."""
+    cache.clear()
+    with FakeAnthropic() as fake:
+        settings.LLM_PROVIDER = "anthropic"
+        settings.LLM_MODEL = "claude-test"
+        settings.ANTHROPIC_API_KEY = "sk-ant-test"
+        settings.ANTHROPIC_BASE_URL = fake.url
+        settings.LLM_MAX_RETRIES = 0
+        settings.LLM_TIMEOUT_SECONDS = 2.0
+        yield fake
+    cache.clear()
+
+
+@pytest.fixture
+def member():
+    team = TeamFactory(owner=UserFactory(plan="team"), slug="bakery", brand_voice=VOICE)
+    user = UserFactory()
+    Membership.objects.create(team=team, user=user)
+    return user
+
+
+def generate(client, **fields):
+    body = {"prompt": "A sign for the window", "stream": False, **fields}
+    return client.post("/api/generate", data=json.dumps(body), content_type="application/json")
+
+
+def test_brand_voice_is_the_system_prompt_in_the_team_workspace(client, member, fake_model):
+    client.force_login(member)
+
+    response = generate(client, team="bakery")
+
+    assert response.status_code == 200
+    assert fake_model.system_prompts == [VOICE]
+    assert fake_model.requests[0]["body"]["messages"][0]["content"] == "A sign for the window"
+
+
+def test_streamed_generation_carries_it_too(client, member, fake_model):
+    client.force_login(member)
+    response = generate(client, team="bakery", stream=True)
+    b"".join(response.streaming_content)
+    assert fake_model.system_prompts == [VOICE]
+
+
+def test_personal_generations_do_not_get_the_team_voice(client, member, fake_model):
+    client.force_login(member)
+    generate(client)
+    assert fake_model.system_prompts == [None]
+
+
+def test_an_edited_voice_applies_to_the_next_generation(client, member, fake_model):
+    team = member.memberships.get().team
+    owner_client = client.__class__()
+    owner_client.force_login(team.owner)
+    owner_client.post("/teams/bakery/brand-voice/", {"brand_voice": "Formal. British spelling."})
+    client.force_login(member)
+
+    generate(client, team="bakery")
+
+    assert fake_model.system_prompts == ["Formal. British spelling."]
