@@ -76,6 +76,17 @@ def sign(payload: str, secret: str, timestamp: int | None = None) -> str:
     return f"t={timestamp},v1={digest}"
 
 
+def point_app_at(server, settings, monkeypatch):
+    """Test set-up: stripe-python (so dj-stripe too) calls ``server``, with test-mode keys in settings."""
+    import stripe
+
+    monkeypatch.setattr(stripe, "api_base", server.url)
+    settings.STRIPE_SECRET_KEY = settings.STRIPE_TEST_SECRET_KEY = server.secret_key
+    settings.STRIPE_PUBLISHABLE_KEY = settings.STRIPE_PUBLIC_KEY = PUBLISHABLE_KEY
+    settings.STRIPE_WEBHOOK_SECRET = server.webhook_secret
+    settings.STRIPE_LIVE_MODE = False
+
+
 def truthy(value) -> bool:
     return value in (True, "true", "True", "1")
 

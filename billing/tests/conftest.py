@@ -1,7 +1,6 @@
 """Billing fixtures: the fake Stripe on loopback, wired into stripe-python and the settings."""
 
 import pytest
-import stripe
 from django.core.management import call_command
 from djstripe.models import WebhookEndpoint
 
@@ -13,11 +12,7 @@ from tests import fake_stripe
 def fake(settings, monkeypatch):
     """A fresh fake Stripe; stripe-python and dj-stripe talk to it with test-mode keys."""
     server = fake_stripe.FakeStripe().start()
-    monkeypatch.setattr(stripe, "api_base", server.url)
-    settings.STRIPE_SECRET_KEY = settings.STRIPE_TEST_SECRET_KEY = fake_stripe.SECRET_KEY
-    settings.STRIPE_PUBLISHABLE_KEY = settings.STRIPE_PUBLIC_KEY = fake_stripe.PUBLISHABLE_KEY
-    settings.STRIPE_WEBHOOK_SECRET = server.webhook_secret
-    settings.STRIPE_LIVE_MODE = False
+    fake_stripe.point_app_at(server, settings, monkeypatch)
     yield server
     server.stop()
 

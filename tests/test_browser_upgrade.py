@@ -1,0 +1,71 @@
+"""A free user hits the daily limit, upgrades through the hosted (fake) Stripe Checkout, comes
+back, sees Pro once the webhook lands, and keeps generating past the free limit."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from djstripe.models import WebhookEndpoint
+from playwright.sync_api import expect
+
+from billing.plans import FREE
+from generation.models import DailyUsage
+from generation.quota import usage_day
+from tests import fake_stripe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def stripe_server(settings, monkeypatch, live_server):
+    """The fake Stripe, set up by setup_billing, delivering its webhooks to the live server."""
+    server = fake_stripe.FakeStripe().start()
+    fake_stripe.point_app_at(server, settings, monkeypatch)
+    settings.LLM_PROVIDER = "demo"
+    settings.DEMO_DELAY_SECONDS = 0
+    call_command("setup_billing", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    endpoint = WebhookEndpoint.objects.get()
+    server.webhook_url = f"{live_server.url}/stripe/webhook/{endpoint.djstripe_uuid}/"
+    yield server
+    server.stop()
+
+
+def sign_in(page, client, user, live_server):
+    client.force_login(user)
+    session = client.cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+
+
+def generate(page, prompt):
+    page.fill("#prompt", prompt)
+    page.click("#generate-button")
+
+
+def test_free_user_upgrades_through_checkout_and_generates_past_the_free_limit(
+    page, client, user, live_server, stripe_server
+):
+    DailyUsage.objects.create(user=user, day=usage_day(), used=FREE.daily_generations - 1)
+    sign_in(page, client, user, live_server)
+
+    page.goto(f"{live_server.url}/generate/")
+    generate(page, "A short note thanking a customer")
+    expect(page.locator("#answer-meta")).not_to_be_empty()
+    generate(page, "One more, please")
+    expect(page.locator("#limit-modal")).to_be_visible()
+
+    page.click("#upgrade-button")
+    expect(page.get_by_role("heading", name="Subscribe to Inkwell Pro")).to_be_visible()
+    page.get_by_role("button", name="Pay").click()
+
+    expect(page).to_have_url(re.compile(r"/billing/success/\?session_id=cs_test_"))
+    expect(page.get_by_role("heading", name="Welcome to Pro")).to_be_visible(timeout=30_000)
+    user.refresh_from_db()
+    assert user.plan == "pro"
+
+    page.get_by_role("link", name="Start writing").click()
+    expect(page.locator("#plan-badge")).to_have_text("Pro")
+    generate(page, "Now past the free limit")
+    expect(page.locator("#answer-meta")).not_to_be_empty()
+    expect(page.locator("#limit-modal")).to_be_hidden()
+    assert DailyUsage.objects.get(user=user, day=usage_day()).used == FREE.daily_generations + 1
+    assert ("customer.subscription.created", 200) in stripe_server.deliveries
