@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.text import Truncator
 
 from generation.models import DailyUsage, Generation
 
@@ -10,6 +11,7 @@ class GenerationAdmin(admin.ModelAdmin):
     list_display = (
         "id",
         "user",
+        "prompt_preview",
         "team",
         "status",
         "plan",
@@ -25,6 +27,10 @@ class GenerationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("user", "team")
     readonly_fields = [field.name for field in Generation._meta.fields]
+
+    @admin.display(description="prompt")
+    def prompt_preview(self, obj):
+        return Truncator(obj.prompt).chars(60)
 
     def has_add_permission(self, request):
         return False

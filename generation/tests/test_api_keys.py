@@ -1,0 +1,75 @@
+"""Bearer API keys: no CSRF, revocation, last use."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import ApiKey
+from billing.plans import PRO
+from generation.tests.conftest import post_generate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def csrf_client():
+    return Client(enforce_csrf_checks=True)
+
+
+def bearer(raw_key):
+    return {"Authorization": f"Bearer {raw_key}"}
+
+
+def test_bearer_key_generates_without_csrf_and_records_last_use(csrf_client, user_factory):
+    user = user_factory(plan=PRO.code)
+    key, raw_key = ApiKey.issue(user, "CI")
+
+    response = post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key))
+
+    assert response.status_code == 200
+    assert response["X-Usage-Limit"] == str(PRO.daily_generations)
+    key.refresh_from_db()
+    assert key.last_used_at is not None
+    assert user.generations.count() == 1
+
+
+def test_bearer_key_reads_usage(csrf_client, user):
+    _, raw_key = ApiKey.issue(user, "CLI")
+    response = csrf_client.get("/api/usage", headers=bearer(raw_key))
+    assert response.status_code == 200
+    assert response.json()["plan"] == user.plan
+
+
+@pytest.mark.parametrize(
+    "authorization", ["Bearer ink_not-a-real-key", "Bearer ", "Basic dXNlcjpwYXNz", "ink_no_scheme"]
+)
+def test_bad_keys_are_unauthorized(csrf_client, authorization):
+    response = post_generate(csrf_client, {"prompt": "Hello"}, Authorization=authorization)
+    assert response.status_code == 401
+    assert response.json()["error"] == "unauthorized"
+
+
+def test_revoked_key_is_unauthorized(csrf_client, user):
+    key, raw_key = ApiKey.issue(user, "Old")
+    key.revoked_at = timezone.now()
+    key.save()
+
+    response = post_generate(csrf_client, {"prompt": "Hello"}, **bearer(raw_key))
+
+    assert response.status_code == 401
+    assert not user.generations.exists()
+
+
+def test_key_of_a_deactivated_user_is_unauthorized(csrf_client, user):
+    _, raw_key = ApiKey.issue(user, "Banned")
+    user.is_active = False
+    user.save()
+    assert post_generate(csrf_client, {"prompt": "Hello"}, **bearer(raw_key)).status_code == 401
+
+
+def test_bad_key_wins_over_a_valid_session(user):
+    """An explicit credential that fails is never silently replaced by the cookie."""
+    client = Client()
+    client.force_login(user)
+    response = post_generate(client, {"prompt": "Hello"}, **bearer("ink_wrong"))
+    assert response.status_code == 401

@@ -1,0 +1,100 @@
+"""The quota invariant under concurrency, on PostgreSQL with real transactions (DESIGN 5).
+
+Many threads, each with its own database connection, hit POST /api/generate for one user at
+the same moment (released together by a barrier). Exactly the plan's limit may succeed. The
+control runs the same scenario through a naive read-then-write quota and is expected to
+over-grant, which shows these tests can fail.
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import F
+from django.test import Client
+
+from billing.plans import FREE, PRO
+from generation import quota
+from generation.models import DailyUsage, Generation
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+# Requests are released together, but at most this many hold a database connection at once, so
+# the test fits PostgreSQL's default max_connections (100) beside other test runs.
+SIMULTANEOUS_CONNECTIONS = 50
+
+
+@pytest.fixture(autouse=True)
+def fast_demo_model(settings):
+    settings.LLM_PROVIDER = "demo"
+    settings.DEMO_DELAY_SECONDS = 0
+    settings.RATE_LIMIT_PER_MINUTE = 0
+
+
+def hammer(user, requests: int) -> list[int]:
+    """Send ``requests`` simultaneous generations for ``user``; their status codes."""
+    signed_in = Client()
+    signed_in.force_login(user)
+    barrier = threading.Barrier(requests)
+    slots = threading.BoundedSemaphore(SIMULTANEOUS_CONNECTIONS)
+    statuses = []
+
+    def one_request():
+        client = Client()
+        client.cookies = signed_in.cookies
+        barrier.wait()
+        with slots:
+            try:
+                response = client.post(
+                    "/api/generate", {"prompt": "Race", "stream": False}, content_type="application/json"
+                )
+                statuses.append(response.status_code)
+            finally:
+                connection.close()
+
+    threads = [threading.Thread(target=one_request) for _ in range(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+def assert_exactly_limit_granted(user, plan, requests):
+    statuses = hammer(user, requests)
+
+    assert len(statuses) == requests
+    assert statuses.count(200) == plan.daily_generations
+    assert statuses.count(402) == requests - plan.daily_generations
+    assert DailyUsage.objects.get(user=user).used == plan.daily_generations
+    assert Generation.objects.filter(user=user, status="completed").count() == plan.daily_generations
+    assert Generation.objects.filter(user=user).count() == plan.daily_generations
+
+
+def test_free_user_gets_exactly_the_daily_limit_out_of_100_simultaneous_requests(user_factory):
+    assert_exactly_limit_granted(user_factory(plan=FREE.code), FREE, requests=100)
+
+
+def test_pro_user_gets_exactly_the_daily_limit_when_racing_past_it(user_factory):
+    assert_exactly_limit_granted(user_factory(plan=PRO.code), PRO, requests=PRO.daily_generations + 50)
+
+
+def naive_take_unit(user_id, day, limit):
+    """The bug the real quota prevents: read the count, decide, then write."""
+    with transaction.atomic():
+        row, _ = DailyUsage.objects.get_or_create(user_id=user_id, day=day)
+        if row.used >= limit:
+            return None
+        time.sleep(0.01)  # the gap between read and write that concurrent requests slip through
+        DailyUsage.objects.filter(pk=row.pk).update(used=F("used") + 1)
+        return row.used + 1
+
+
+@pytest.mark.xfail(strict=True, reason="control: a read-then-write quota over-grants under concurrency")
+def test_control_naive_read_then_write_quota_over_grants(user_factory, monkeypatch):
+    user = user_factory(plan=FREE.code)
+    DailyUsage.objects.create(user=user, day=quota.usage_day(), used=0)
+    monkeypatch.setattr(quota, "take_unit", naive_take_unit)
+
+    assert_exactly_limit_granted(user, FREE, requests=100)
