@@ -46,6 +46,21 @@ class Document(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        """Every save that writes the body raises ``version``, whoever saves (API, admin, editor).
+
+        Open editors compare versions to load teammates' changes and to refuse a save based on
+        older text, so a body change that kept the version would be silently overwritten.
+        """
+        update_fields = kwargs.get("update_fields")
+        if self.pk is None or (update_fields is not None and "body" not in update_fields):
+            return super().save(*args, **kwargs)
+        self.version = models.F("version") + 1
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
+        super().save(*args, **kwargs)
+        self.refresh_from_db(fields=["version"])
+
 
 class Generation(models.Model):
     """One model call. Every request that reserved quota leaves exactly one row."""

@@ -226,3 +226,18 @@ def test_live_view_sends_the_text_only_when_the_version_changed(client, team, te
     remote = json.loads(changed.split('id="document-remote" type="application/json">')[1].split("</script>")[0])
     assert remote == {"version": 2, "title": document.title, "body": "v2 by Olive"}
     assert "Last edited by <strong>Olive</strong>" in changed
+
+
+def test_any_save_that_writes_the_body_raises_the_version(team, teammate):
+    document = DocumentFactory(team=team, created_by=team.owner)
+    assert document.version == 1
+
+    document.body = "Changed elsewhere (API, admin)"
+    document.save(update_fields=["body", "updated_at"])
+    assert document.version == 2
+    document.title = "Only the title"
+    document.save(update_fields=["title"])
+
+    document.refresh_from_db()
+    assert document.version == 2
+    assert save_body(document, "stale editor", 1, teammate).saved is False

@@ -1,0 +1,132 @@
+"""A team writes together: invite, accept, and two people editing and generating in one document."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from playwright.sync_api import expect
+
+from generation.documents import save_body
+from generation.models import Document
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LIVE_UPDATE_TIMEOUT = 15_000  # the editor polls every few seconds
+
+
+@pytest.fixture
+def open_as(browser, live_server):
+    """Open a browser context signed in as a user; every context is closed after the test."""
+    contexts = []
+
+    def open_page(user):
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15_000)
+        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def owner():
+    return UserFactory(email="olive@example.com", name="Olive", plan="team")
+
+
+@pytest.fixture
+def colleague():
+    return UserFactory(email="tom@example.com", name="Tom", plan="free")
+
+
+def test_owner_invites_colleague_and_both_write_in_one_document(open_as, live_server, owner, colleague, settings):
+    settings.SITE_URL = live_server.url
+    settings.RATE_LIMIT_PER_MINUTE = 0
+    olive = open_as(owner)
+    tom = open_as(colleague)
+
+    # Olive creates a team; the address is suggested from the name.
+    olive.goto(f"{live_server.url}/teams/")
+    olive.fill("#id_name", "Acme Writers")
+    expect(olive.locator("#id_slug")).to_have_value("acme-writers")
+    olive.click("text=Create team")
+    expect(olive.locator("h1")).to_have_text("Acme Writers")
+
+    # She invites Tom; he gets an email with a link.
+    olive.fill("#id_email", "tom@example.com")
+    olive.click("text=Send invitation")
+    expect(olive.locator(".messages")).to_contain_text("Invitation sent to tom@example.com")
+    (message,) = mail.outbox
+    link = re.search(r"http\S+/teams/join/\S+/", message.body).group(0)
+
+    # Tom accepts and lands on the team page.
+    tom.goto(link)
+    tom.click("text=Accept and join Acme Writers")
+    expect(tom.locator(".messages")).to_contain_text("Welcome to Acme Writers")
+    expect(tom.locator("#members")).to_contain_text("Olive")
+
+    # Olive starts a team document and writes.
+    olive.goto(f"{live_server.url}/teams/acme-writers/")
+    expect(olive.locator("#members")).to_contain_text("tom@example.com")
+    olive.click("text=New document")
+    olive.fill("#document-body", "Olive's opening line.")
+    expect(olive.locator("#save-status")).to_contain_text("Saved at")
+    document = Document.objects.get()
+    assert document.body == "Olive's opening line."
+
+    # Tom opens it, sees her text, and adds his own; Olive's editor picks it up.
+    tom.goto(f"{live_server.url}/documents/{document.pk}/")
+    expect(tom.locator("#document-body")).to_have_value("Olive's opening line.")
+    expect(tom.locator("#document-meta")).to_contain_text("Last edited by Olive")
+    tom.fill("#document-body", "Olive's opening line.\nTom's second line.")
+    expect(tom.locator("#save-status")).to_contain_text("Saved at")
+    expect(olive.locator("#document-body")).to_have_value(
+        "Olive's opening line.\nTom's second line.", timeout=LIVE_UPDATE_TIMEOUT
+    )
+    expect(olive.locator("#document-meta")).to_contain_text("Last edited by Tom", timeout=LIVE_UPDATE_TIMEOUT)
+
+    # Tom generates into the document (the team's unlimited plan, though he is on Free); both see it.
+    tom.fill("#ask-prompt", "A closing sentence about bread")
+    tom.click("text=Generate into this document")
+    expect(tom.locator("#ask-status")).to_contain_text("Added to the end of the document")
+    generation = document.generations.get()
+    assert generation.user == colleague and generation.team.slug == "acme-writers"
+    for page in (tom, olive):
+        expect(page.locator("#document-generations")).to_contain_text(
+            "A closing sentence about bread", timeout=LIVE_UPDATE_TIMEOUT
+        )
+        expect(page.locator("#document-body")).to_have_value(
+            re.compile(re.escape(generation.output.strip()[:40])), timeout=LIVE_UPDATE_TIMEOUT
+        )
+    expect(olive.locator("#document-generations")).to_contain_text("Tom")
+
+
+def test_a_conflicting_edit_is_reported_not_overwritten(open_as, live_server, owner, colleague):
+    from accounts.models import Membership
+    from tests.factories import DocumentFactory, TeamFactory
+
+    team = TeamFactory(owner=owner, slug="acme")
+    Membership.objects.create(team=team, user=colleague)
+    document = DocumentFactory(team=team, created_by=owner, body="Start.")
+    page = open_as(owner)
+    page.route(re.compile(r".*/live/.*"), lambda route: route.abort())  # hold back live updates: edit "blind"
+    page.goto(f"{live_server.url}/documents/{document.pk}/")
+
+    save_body(document, "Start. Tom's words.", document.version, colleague)
+    page.fill("#document-body", "Start. Olive's words.")
+
+    expect(page.locator("#save-status")).to_contain_text("Tom changed this document")
+    document.refresh_from_db()
+    assert document.body == "Start. Tom's words."
+    expect(page.locator("#document-body")).to_have_value("Start. Olive's words.")
+
+    page.click("text=Keep my version")
+    expect(page.locator("#save-status")).to_contain_text("Saved at")
+    document.refresh_from_db()
+    assert document.body == "Start. Olive's words."
