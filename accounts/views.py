@@ -46,15 +46,17 @@ login = LoginView.as_view()
 
 def _account_context(request, **extra):
     user = request.user
-    social_accounts = list(user.socialaccount_set.all())
-    connected = {account.provider for account in social_accounts}
+    configured = {provider.id: provider for provider in get_social_adapter().list_providers(request)}
+    # An account whose provider's keys were removed is listed, but allauth cannot act on it.
+    social_accounts = [
+        (account, configured.get(account.provider)) for account in user.socialaccount_set.order_by("date_joined")
+    ]
+    connected = {account.provider for account, _ in social_accounts}
     sessions = sorted(UserSession.objects.purge_and_list(user), key=lambda s: s.last_seen_at, reverse=True)
     return {
         "email_addresses": user.emailaddress_set.all(),
         "social_accounts": social_accounts,
-        "connectable_providers": [
-            provider for provider in get_social_adapter().list_providers(request) if provider.id not in connected
-        ],
+        "connectable_providers": [provider for provider in configured.values() if provider.id not in connected],
         "sessions": sessions,
         "other_session_count": sum(1 for session in sessions if session.session_key != request.session.session_key),
         "api_keys": user.api_keys.filter(revoked_at__isnull=True),

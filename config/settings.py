@@ -163,6 +163,11 @@ USERSESSIONS_TRACK_ACTIVITY = True
 
 # Email: EMAIL_URL such as smtp://user:pass@host:587; without it, emails print to the console.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# Port 587 (submission) speaks STARTTLS and 465 implicit TLS, so smtp://user:pass@host:587 just works.
+if EMAIL_CONFIG.get("EMAIL_PORT") == 587 and not EMAIL_CONFIG.get("EMAIL_USE_SSL"):
+    EMAIL_CONFIG["EMAIL_USE_TLS"] = True
+elif EMAIL_CONFIG.get("EMAIL_PORT") == 465 and not EMAIL_CONFIG.get("EMAIL_USE_TLS"):
+    EMAIL_CONFIG["EMAIL_USE_SSL"] = True
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Inkwell <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -222,12 +227,15 @@ STORAGES = {
 # request was https, so the redirect does not loop; SECURE_SSL_REDIRECT=0 leaves it to the proxy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Turned off on purpose (the platform redirects to https), so `check --deploy` need not warn about it.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_SSL_REDIRECT or DEBUG else ["security.W008"]
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = 0 if DEBUG else env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Eligible for browsers' HSTS preload lists (submitting the domain is still a separate, manual step).
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {

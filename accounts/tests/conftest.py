@@ -1,8 +1,12 @@
 import re
 
 import pytest
+import responses
 from django.core import mail
 from django.core.cache import cache
+from django.test import Client
+
+from accounts.tests import oauth
 
 CODE_LINE = re.compile(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", re.MULTILINE)
 
@@ -37,6 +41,20 @@ def sign_in_by_code(client, email):
 @pytest.fixture
 def client_factory(db):
     """Fresh browsers, each with its own cookies."""
-    from django.test import Client
-
     return Client
+
+
+@pytest.fixture
+def providers(settings):
+    """Both providers configured, as config/settings.py does when their env keys are set."""
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "google": {"APP": oauth.GOOGLE, "SCOPE": ["profile", "email"], "EMAIL_AUTHENTICATION": True},
+        "github": {"APP": oauth.GITHUB, "SCOPE": ["user:email"], "EMAIL_AUTHENTICATION": True},
+    }
+
+
+@pytest.fixture
+def provider_http():
+    """Answers allauth's calls to Google and GitHub; any call not set up fails instead of going out."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
