@@ -75,3 +75,14 @@ def test_an_edited_voice_applies_to_the_next_generation(client, member, fake_mod
     generate(client, team="bakery")
 
     assert fake_model.system_prompts == ["Formal. British spelling."]
+
+
+def test_after_the_owner_downgrades_the_voice_already_set_still_applies(client, member, fake_model):
+    owner = member.memberships.get().team.owner
+    owner.plan = "free"
+    owner.save()
+    client.force_login(member)
+
+    assert generate(client, team="bakery").status_code == 200
+
+    assert fake_model.system_prompts == [VOICE]
