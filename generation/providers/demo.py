@@ -17,10 +17,12 @@ LABEL = "[Demo model: a placeholder draft, not AI output. Set ANTHROPIC_API_KEY 
 def demo_draft(prompt: str, system: str = "") -> str:
     topic = " ".join(prompt.split())
     short_topic = topic if len(topic) <= 80 else topic[:77].rstrip() + "..."
-    voice = f'\nWritten in the house style: "{" ".join(system.split())[:120]}".' if system.strip() else ""
+    voice = " ".join(system.split())
+    voice_line = f"House style applied: \u201c{voice[:120]}\u201d.\n\n" if voice else ""
     return (
         f"{LABEL}\n\n"
-        f"# A first draft: {short_topic}\n{voice}\n\n"
+        f"A first draft: {short_topic}\n\n"
+        f"{voice_line}"
         f"Here is a starting point for \u201c{short_topic}\u201d. Open with the one idea a reader should "
         "remember, then give it room: a concrete example, a number that matters, and a sentence on why "
         "it matters now.\n\n"

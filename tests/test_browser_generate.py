@@ -1,0 +1,79 @@
+"""A free user writes a prompt, watches the answer stream in, and on the 11th attempt of the
+day meets the limit modal with its one-click upgrade."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from billing.plans import FREE
+from generation.models import DailyUsage, Generation
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_model(settings):
+    settings.LLM_PROVIDER = "demo"
+    settings.DEMO_DELAY_SECONDS = 0.03  # slow enough to see the stream arrive in pieces
+    settings.RATE_LIMIT_PER_MINUTE = 0
+    return settings
+
+
+def sign_in(page, client, user, live_server):
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+
+def generate(page, prompt):
+    page.fill("#prompt", prompt)
+    page.click("#generate-button")
+
+
+def test_free_user_sees_the_answer_stream_then_hits_the_limit_modal(page, client, user, live_server, demo_model):
+    script_errors = []  # uncaught exceptions and CSP violations; the expected 402 is not one
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    page.on("console", lambda message: "Content Security Policy" in message.text and script_errors.append(message.text))
+    sign_in(page, client, user, live_server)
+    page.goto(f"{live_server.url}/generate/")
+    expect(page.locator("[data-usage-text]")).to_have_text(f"0 of {FREE.daily_generations}")
+
+    generate(page, "A welcome email for new subscribers")
+
+    # Mid-stream: the indicator shows while part of the answer is already on screen.
+    page.wait_for_function(
+        """() => !document.getElementById('streaming-indicator').classList.contains('hidden')
+                 && document.getElementById('output').textContent.includes('Demo model')"""
+    )
+    expect(page.locator("#streaming-indicator")).to_be_hidden()
+    expect(page.locator("#output")).to_contain_text("A welcome email for new subscribers")
+    expect(page.locator("#output")).to_contain_text("Edit freely")
+    expect(page.locator("[data-usage-text]")).to_have_text(f"1 of {FREE.daily_generations}")
+    expect(page.locator("#copy-button")).to_be_enabled()
+    expect(page.locator("#answer-meta a")).to_have_attribute("href", re.compile(r"^/history/\d+/$"))
+
+    demo_model.DEMO_DELAY_SECONDS = 0
+    for attempt in range(2, FREE.daily_generations + 1):
+        generate(page, f"Draft {attempt}")
+        expect(page.locator("[data-usage-text]")).to_have_text(f"{attempt} of {FREE.daily_generations}")
+
+    generate(page, "One more, please")
+
+    modal = page.locator("#limit-modal")
+    expect(modal).to_be_visible()
+    expect(modal).to_contain_text(f"all {FREE.daily_generations} generations")
+    expect(page.locator("#limit-reset")).not_to_be_empty()
+    upgrade = page.locator("#upgrade-button")
+    expect(upgrade).to_be_visible()
+    expect(upgrade).to_have_text("Upgrade to Pro")
+    assert page.locator("#limit-modal form").get_attribute("action") == "/billing/checkout/"
+    assert page.locator("#limit-modal input[name=price]").get_attribute("value") == "pro_monthly"
+    expect(modal.get_by_role("link", name="Compare plans")).to_have_attribute("href", "/pricing/")
+
+    page.click("#limit-close")
+    expect(modal).to_be_hidden()
+    assert DailyUsage.objects.get(user=user).used == FREE.daily_generations
+    assert Generation.objects.filter(user=user).count() == FREE.daily_generations
+    assert script_errors == []
