@@ -244,3 +244,38 @@ def test_accepting_is_refused_when_the_team_is_full(client, owner, team, monkeyp
 
     assert response.status_code == 400
     assert not team.memberships.filter(user=colleague).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_once_make_one_membership():
+    import threading
+
+    from django.db import connection
+
+    from accounts import teams
+
+    team = TeamFactory(owner=UserFactory(plan="team"))
+    colleague = UserFactory(email="colleague@example.com")
+    invitation = Invitation.objects.create(team=team, email="colleague@example.com")
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def click():
+        try:
+            barrier.wait()
+            teams.accept(invitation.token, colleague)
+            outcomes.append("joined")
+        except teams.TeamError as error:
+            outcomes.append(str(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["This invitation has already been used.", "joined"]
+    assert team.memberships.filter(user=colleague).count() == 1
