@@ -1,8 +1,10 @@
 import io
+import logging
 
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError
+from django.urls import path
 
 
 def test_healthz_answers_ok_when_the_database_answers(client, db):
@@ -39,3 +41,53 @@ def test_models_and_migrations_agree():
     out = io.StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+def crash(request):
+    raise RuntimeError("boom")
+
+
+urlpatterns = [path("crash/", crash)]
+
+
+def test_unknown_pages_answer_404_in_the_sites_layout(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Page not found" in page
+    assert "/static/css/app.css" in page
+    assert 'class="site-header"' in page
+
+
+def test_a_crash_answers_500_in_the_sites_style_and_is_logged(client, db, settings):
+    settings.ROOT_URLCONF = "tests.test_site"
+    records = []
+    handler = logging.Handler(level=logging.ERROR)
+    handler.emit = records.append
+    logging.getLogger("django.request").addHandler(handler)
+    client.raise_request_exception = False
+    try:
+        response = client.get("/crash/")
+    finally:
+        logging.getLogger("django.request").removeHandler(handler)
+
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+    assert "/static/css/app.css" in response.content.decode()
+    assert "boom" not in response.content.decode()
+    (record,) = records
+    assert record.exc_info[1].args == ("boom",)
+
+
+def test_https_redirect_trusts_the_proxys_forwarded_proto(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/pricing/")["Location"] == "https://testserver/pricing/"
+    assert client.get("/pricing/", HTTP_X_FORWARDED_PROTO="https").status_code == 200
+    assert client.get("/healthz").status_code == 200, "platform health checks probe over plain http"
+
+
+def test_pages_carry_a_strict_content_security_policy(client, db):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
