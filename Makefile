@@ -32,3 +32,8 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The whole journey offline: sign up, generate, hit the limit, upgrade through a fake Stripe
+# Checkout, come back as Pro, cancel in the fake Portal. No keys, no internet (see README).
+demo: install
+	DEBUG=1 $(PYTHON) -m tests.demo

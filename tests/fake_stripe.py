@@ -672,6 +672,9 @@ class FakeStripeHandler(BaseHTTPRequestHandler):
             return self.send_html(self.checkout_page(fake.get("checkout.session", match[1])))
         if match and method == "POST" and match[2]:
             return self.redirect(fake.pay_checkout(match[1]))
+        match = re.fullmatch(r"/invoices/(\w+)(?:\.pdf)?", path)
+        if match and method == "GET":
+            return self.send_html(self.invoice_page(fake.get("invoice", match[1])))
         match = re.fullmatch(r"/portal/(\w+)(?:/cancel/(\w+))?", path)
         if match and method == "GET" and not match[2]:
             return self.send_html(self.portal_page(fake.get("billing_portal.session", match[1])))
@@ -692,6 +695,10 @@ class FakeStripeHandler(BaseHTTPRequestHandler):
             f'<form method="post" action="/checkout/{session["id"]}/pay"><button type="submit">Pay</button></form>'
             f'<p><a href="{html.escape(session["cancel_url"] or "/")}">Back</a></p>'
         )
+
+    def invoice_page(self, invoice):
+        amount = f"${invoice['total'] / 100:,.2f}"
+        return f"<h1>Invoice {invoice['number']}</h1><p>{amount}, {invoice['status']}</p>"
 
     def portal_page(self, portal):
         rows = []

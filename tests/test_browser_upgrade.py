@@ -61,6 +61,7 @@ def test_free_user_upgrades_through_checkout_and_generates_past_the_free_limit(
     expect(page.get_by_role("heading", name="Welcome to Pro")).to_be_visible(timeout=30_000)
     user.refresh_from_db()
     assert user.plan == "pro"
+    expect(page.locator(".nav-links .badge")).to_have_text("Pro")
 
     page.get_by_role("link", name="Start writing").click()
     expect(page.locator("#plan-badge")).to_have_text("Pro")
