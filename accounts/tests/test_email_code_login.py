@@ -150,3 +150,27 @@ def test_typing_a_new_address_after_a_pending_sign_up_signs_up_the_new_one(clien
     response = request_code(client, "right@example.com")
     client.post(response["Location"], {"code": last_code("right@example.com")})
     assert signed_in_user(client).email == "right@example.com"
+
+
+def test_code_requests_from_one_ip_are_rate_limited(client, db):
+    for n in range(20):
+        assert request_code(client, f"burst{n}@example.com").status_code == 302
+        client.cookies.clear()
+
+    response = request_code(client, "one-too-many@example.com")
+
+    assert response.status_code == 200
+    assert "Too many" in response.content.decode()
+    assert not User.objects.filter(email="one-too-many@example.com").exists()
+
+
+def test_sign_ups_from_one_ip_are_rate_limited_with_a_friendly_page(client, db):
+    for n in range(20):
+        assert client.post("/accounts/signup/", {"email": f"burst{n}@example.com"}).status_code == 302
+        client.cookies.clear()
+
+    response = client.post("/accounts/signup/", {"email": "one-too-many@example.com"})
+
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert not User.objects.filter(email="one-too-many@example.com").exists()
