@@ -21,6 +21,8 @@ def open_as(browser, live_server):
     """Open a browser context signed in as a user; every context is closed after the test."""
     contexts = []
 
+    console_errors = []
+
     def open_page(user):
         client = Client()
         client.force_login(user)
@@ -28,11 +30,15 @@ def open_as(browser, live_server):
         context.set_default_timeout(15_000)
         context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    # Script errors and CSP violations show up here; a 409 or a held-back poll is expected.
+    assert [error for error in console_errors if not error.startswith("Failed to load resource")] == []
 
 
 @pytest.fixture

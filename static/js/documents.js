@@ -33,6 +33,9 @@
   const fromEditor = (evt) => form && evt.detail.elt && form.contains(evt.detail.elt);
 
   if (form) {
+    window.addEventListener("beforeunload", (event) => {
+      if (dirty() || saving) event.preventDefault();
+    });
     body.addEventListener("input", () => {
       if (statusEl().dataset.state !== "conflict") setStatus("Unsaved changes…", "dirty");
     });
