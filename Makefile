@@ -37,3 +37,8 @@ format: install
 # Checkout, come back as Pro, cancel in the fake Portal. No keys, no internet (see README).
 demo: install
 	DEBUG=1 $(PYTHON) -m tests.demo
+
+# Quota and API throughput on PostgreSQL (BENCH_DATABASE_URL, default inkwell_bench on 127.0.0.1).
+bench: install
+	$(PYTHON) -m bench.quota
+	$(PYTHON) -m bench.generate

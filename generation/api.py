@@ -5,6 +5,7 @@ Callers authenticate with the session cookie (plus X-CSRFToken on POST) or with
 """
 
 import json
+from datetime import timedelta
 from functools import wraps
 
 from django.http import JsonResponse, StreamingHttpResponse
@@ -15,6 +16,8 @@ from django.views.decorators.csrf import csrf_exempt
 from accounts.models import ApiKey
 from generation import quota, service, stats
 from generation.service import Rejected
+
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 def error_response(rejected: Rejected) -> JsonResponse:
@@ -32,7 +35,9 @@ def bearer_user(request):
     key = ApiKey.objects.select_related("user").filter(key_hash=ApiKey.hash(raw_key.strip())).first()
     if key is None or not key.is_active or not key.user.is_active:
         raise Rejected(401, "unauthorized", "This API key is not valid or has been revoked.")
-    ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_PRECISION:  # spare a write per call
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     return key.user
 
 
@@ -50,8 +55,9 @@ def check_csrf(request) -> None:
 def api_view(*methods):
     """Authenticate, turn Rejected into JSON errors, and put X-Usage-* on every answer to a known caller.
 
-    The view may set ``request.usage_plan`` (e.g. a team's plan) for the headers; by default
-    they describe the caller's own plan.
+    The view may set ``request.usage_plan`` (e.g. a team's plan) for the headers, or
+    ``request.usage_status`` when it has just read it; by default they describe the caller's
+    own plan.
     """
 
     def decorator(view):
@@ -76,7 +82,9 @@ def api_view(*methods):
             except Rejected as rejected:
                 response = error_response(rejected)
             if caller is not None:
-                status = quota.usage_status(caller, getattr(request, "usage_plan", None) or caller.plan_info)
+                status = getattr(request, "usage_status", None) or quota.usage_status(
+                    caller, getattr(request, "usage_plan", None) or caller.plan_info
+                )
                 response["X-Usage-Limit"] = "unlimited" if status.limit is None else str(status.limit)
                 response["X-Usage-Remaining"] = "unlimited" if status.remaining is None else str(status.remaining)
                 response["X-Usage-Reset"] = status.reset_at.isoformat()
@@ -110,7 +118,9 @@ def generate(request):
     run = service.start(job)
     run.open()
     if data.get("stream", True) is False:
-        return JsonResponse(run.collect())
+        answer = run.collect()
+        request.usage_status = run.usage
+        return JsonResponse(answer)
     response = StreamingHttpResponse(event_stream(run), content_type="text/event-stream")
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
     return response

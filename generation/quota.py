@@ -118,15 +118,17 @@ def reserve(user, plan: Plan, **generation_fields) -> Generation:
     has exactly one row, and a crash between the two is impossible. Unlimited plans skip
     the counter; their generations are still logged.
     """
+    day = None if plan.is_unlimited else usage_day()
     with transaction.atomic():
-        day = None
+        # The row is written first so the counter's row lock, taken last, is held only until COMMIT.
+        generation = Generation.objects.create(user=user, plan=plan.code, charged_day=day, **generation_fields)
         if plan.is_unlimited:
-            logger.info("Generation for %s on unlimited plan %s: counter skipped", user.pk, plan.code)
-        else:
-            day = usage_day()
-            if take_unit(user.pk, day, plan.daily_generations) is None:
-                raise LimitReached(usage_status(user, plan))
-        return Generation.objects.create(user=user, plan=plan.code, charged_day=day, **generation_fields)
+            logger.info(
+                "Generation %s for user %s on unlimited plan %s: counter skipped", generation.pk, user.pk, plan.code
+            )
+        elif take_unit(user.pk, day, plan.daily_generations) is None:
+            raise LimitReached(usage_status(user, plan))  # rolls the Generation row back
+    return generation
 
 
 def commit(generation: Generation, **fields) -> None:

@@ -180,6 +180,7 @@ class Run:
         self.settled = False
         self.items = provider.stream(prompt=job.prompt, system=job.system_prompt, max_tokens=job.plan.max_output_tokens)
         self.first = None
+        self.usage: quota.UsageStatus | None = None
 
     @property
     def text(self) -> str:
@@ -233,8 +234,7 @@ class Run:
         event, data = outcome
         if event == "error" and data["refunded"]:
             raise Rejected(502, "model_unavailable", data["message"], refunded=True)
-        generation = self.generation
-        status = quota.usage_status(self.job.user, self.job.plan)
+        generation, status = self.generation, self.usage
         body = {
             "generation_id": generation.pk,
             "text": self.text,
@@ -252,8 +252,9 @@ class Run:
         return round((time.monotonic() - self.started) * 1000)
 
     def counts(self) -> dict:
-        status = quota.usage_status(self.job.user, self.job.plan)
-        return {"limit": status.limit, "remaining": status.remaining}
+        """Limit and remaining after this call settled (read once, also used for the headers)."""
+        self.usage = quota.usage_status(self.job.user, self.job.plan)
+        return {"limit": self.usage.limit, "remaining": self.usage.remaining}
 
     def complete(self, usage: Usage) -> dict:
         self.keep_answer(
@@ -305,9 +306,11 @@ class Run:
 
     def keep_answer(self, **fields) -> None:
         """Commit the answer and append it to the chosen document."""
-        with transaction.atomic():
+        if self.job.document is None:
             quota.commit(self.generation, output=self.text, latency_ms=self.latency_ms(), **fields)
-            if self.job.document is not None:
+        else:
+            with transaction.atomic():
+                quota.commit(self.generation, output=self.text, latency_ms=self.latency_ms(), **fields)
                 append_to_document(self.job.document.pk, self.text, self.job.user)
         self.settled = True
 
