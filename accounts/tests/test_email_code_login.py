@@ -174,3 +174,16 @@ def test_sign_ups_from_one_ip_are_rate_limited_with_a_friendly_page(client, db):
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
     assert not User.objects.filter(email="one-too-many@example.com").exists()
+
+
+def test_an_unverified_user_confirms_the_address_from_the_account_page(client, user_factory):
+    user = user_factory(verified=False)
+    client.force_login(user)
+    assert "Send a confirmation code" in client.get("/account/").content.decode()
+
+    response = client.post("/accounts/email/", {"action_send": "", "email": user.email})
+    assert response["Location"] == "/accounts/confirm-email/"
+    client.post("/accounts/confirm-email/", {"code": last_code(user.email)})
+
+    assert user.has_verified_email
+    assert "Verified" in client.get("/account/").content.decode()
