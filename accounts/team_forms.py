@@ -1,10 +1,9 @@
 from django import forms
 from django.core.validators import validate_slug
 
-from accounts.models import Membership, Team
+from accounts.models import Membership
+from accounts.teams import slug_is_free
 
-# Paths under /teams/ that are not team pages.
-RESERVED_SLUGS = frozenset({"join", "new"})
 BRAND_VOICE_MAX_CHARS = 4000
 
 
@@ -23,7 +22,7 @@ class TeamCreateForm(forms.Form):
     def clean_slug(self):
         slug = self.cleaned_data["slug"].strip().lower()
         validate_slug(slug)
-        if slug in RESERVED_SLUGS or Team.objects.filter(slug=slug).exists():
+        if not slug_is_free(slug):
             raise forms.ValidationError(f"The address “{slug}” is taken; try another.")
         return slug
 

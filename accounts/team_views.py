@@ -11,6 +11,7 @@ from accounts.models import Invitation, Membership
 from accounts.team_forms import BrandVoiceForm, InviteForm, TeamCreateForm
 from accounts.teams import Action, TeamError, can, get_team_for_member
 from billing.plans import TEAM
+from generation.models import Generation
 
 RECENT_GENERATIONS = 10
 HISTORY_PAGE_SIZE = 25
@@ -47,13 +48,14 @@ def team_suggest_slug(request):
 
 
 def _detail_context(request, team, membership, invite_form=None):
-    from generation.models import Generation
-
     is_manager = can(membership, Action.VIEW_USAGE)
     members = list(team.memberships.select_related("user").order_by("joined_at"))
     for member in members:
         member.may_change_role = can(membership, Action.CHANGE_ROLE, member)
         member.may_remove = can(membership, Action.REMOVE_MEMBER, member)
+    invitations = list(teams.open_invitations(team)) if is_manager else []
+    for invitation in invitations:
+        invitation.status = teams.invitation_status(invitation)
     return {
         "team": team,
         "membership": membership,
@@ -65,7 +67,7 @@ def _detail_context(request, team, membership, invite_form=None):
         "team_plan": TEAM,
         "documents": team.documents.select_related("last_edited_by")[:20],
         "generations": Generation.objects.filter(team=team).select_related("user")[:RECENT_GENERATIONS],
-        "invitations": list(teams.pending_invitations(team)) if is_manager else [],
+        "invitations": invitations,
         "seats_left": teams.seats_left(team),
         "usage": teams.member_usage_this_month(team) if is_manager else None,
         "month_start": teams.month_start(),
@@ -84,8 +86,6 @@ def team_detail(request, slug):
 @login_required
 @require_GET
 def team_history(request, slug):
-    from generation.models import Generation
-
     team, membership = get_team_for_member(request.user, slug)
     generations = Generation.objects.filter(team=team).select_related("user", "document")
     member_filter = request.GET.get("member", "")

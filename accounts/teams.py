@@ -5,6 +5,7 @@ and never compare roles themselves. Memberships are read on every request, so a 
 effect on the member's next request.
 """
 
+import logging
 from datetime import datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -21,8 +22,10 @@ from django.utils.text import slugify
 
 from accounts.models import Invitation, Membership, Team, User, invitation_expiry, invitation_token
 from billing.plans import Plan
+from generation.models import Generation
 
 Role = Membership.Role
+logger = logging.getLogger(__name__)
 
 
 class TeamError(Exception):
@@ -152,11 +155,19 @@ DENIED_MESSAGES = {
 # --- Creating teams ----------------------------------------------------------------------------
 
 
+# Paths under /teams/ that are not team pages (accounts/team_urls.py).
+RESERVED_SLUGS = frozenset({"join", "new"})
+
+
+def slug_is_free(slug: str) -> bool:
+    return slug not in RESERVED_SLUGS and not Team.objects.filter(slug=slug).exists()
+
+
 def suggest_slug(name: str) -> str:
     """A free slug for ``name``: its slugified form, numbered if that is taken."""
     base = slugify(name)[:50].strip("-") or "team"
     slug, number = base, 2
-    while Team.objects.filter(slug=slug).exists():
+    while not slug_is_free(slug):
         slug, number = f"{base}-{number}", number + 1
     return slug
 
@@ -176,10 +187,13 @@ def create_team(user, name: str, slug: str) -> Team:
 # --- Invitations -------------------------------------------------------------------------------
 
 
+def open_invitations(team):
+    """Invitations not accepted or revoked: pending ones and expired ones (which can be resent)."""
+    return team.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).select_related("invited_by")
+
+
 def pending_invitations(team):
-    return team.invitations.filter(
-        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-    ).select_related("invited_by")
+    return open_invitations(team).filter(expires_at__gt=timezone.now())
 
 
 def invitation_status(invitation) -> str:
@@ -200,8 +214,13 @@ def seats_left(team) -> int | None:
     return max(0, maximum - team.memberships.count() - pending_invitations(team).count())
 
 
+@transaction.atomic
 def invite(membership, email: str, role: str) -> Invitation:
-    """Invite ``email`` to the membership's team and email the link."""
+    """Invite ``email`` to the membership's team and email the link.
+
+    One transaction: if the email cannot be sent, no invitation is left behind. An expired
+    invitation to the same address is superseded by the new one.
+    """
     require(membership, Action.INVITE)
     team = membership.team
     email = email.strip().lower()
@@ -213,11 +232,13 @@ def invite(membership, email: str, role: str) -> Invitation:
         raise TeamError(f"{email} already has a pending invitation; resend it from the list below.")
     if seats_left(team) == 0:
         raise TeamError(f"{team.name} has as many members as its plan allows.")
+    open_invitations(team).filter(email__iexact=email).update(revoked_at=timezone.now())
     invitation = Invitation.objects.create(team=team, email=email, role=role, invited_by=membership.user)
-    send_invitation_email(invitation)
+    _deliver(invitation)
     return invitation
 
 
+@transaction.atomic
 def resend(membership, invitation) -> Invitation:
     """Send the invitation again with a fresh link and seven more days; the old link stops working."""
     require(membership, Action.INVITE)
@@ -227,7 +248,7 @@ def resend(membership, invitation) -> Invitation:
     invitation.expires_at = invitation_expiry()
     invitation.invited_by = membership.user
     invitation.save(update_fields=["token", "expires_at", "invited_by"])
-    send_invitation_email(invitation)
+    _deliver(invitation)
     return invitation
 
 
@@ -257,6 +278,17 @@ def send_invitation_email(invitation) -> None:
         from_email=None,
         recipient_list=[invitation.email],
     )
+
+
+def _deliver(invitation) -> None:
+    try:
+        send_invitation_email(invitation)
+    except OSError as error:  # smtplib's errors are OSErrors too
+        logger.warning("Invitation email to %s failed: %s", invitation.email, error)
+        raise TeamError(
+            f"The invitation email to {invitation.email} could not be sent just now, so nothing changed. "
+            "Try again in a minute."
+        ) from error
 
 
 def user_has_email(user, email: str) -> bool:
@@ -372,8 +404,6 @@ def month_start() -> datetime:
 
 def member_usage_this_month(team) -> list[dict]:
     """Generations and tokens per person in the team's workspace this month, members first, then former members."""
-    from generation.models import Generation
-
     rows = (
         Generation.objects.filter(team=team, created_at__gte=month_start())
         .values("user")

@@ -279,3 +279,45 @@ def test_two_clicks_at_once_make_one_membership():
 
     assert sorted(outcomes) == ["This invitation has already been used.", "joined"]
     assert team.memberships.filter(user=colleague).count() == 1
+
+
+def test_expired_invitations_stay_listed_and_can_be_resent(client, owner, team):
+    invite(client, owner)
+    invitation = Invitation.objects.get()
+
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        page = client.get("/teams/acme/").content.decode()
+        client.post(f"/teams/acme/invitations/{invitation.pk}/resend/")
+    colleague = UserFactory(email="colleague@example.com")
+    client.force_login(colleague)
+    with time_machine.travel(timezone.now() + timedelta(days=9)):
+        client.post(f"/teams/join/{Invitation.objects.get().token}/")
+
+    assert "colleague@example.com" in page and "Expired" in page
+    assert team.memberships.filter(user=colleague).exists()
+
+
+def test_inviting_again_after_expiry_supersedes_the_old_invitation(client, owner, team):
+    invite(client, owner)
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        invite(client, owner)
+    old, new = Invitation.objects.order_by("created_at")
+    assert old.revoked_at is not None and new.revoked_at is None
+
+
+def test_when_the_email_cannot_be_sent_no_invitation_is_left_and_the_user_is_told(client, owner, team, monkeypatch):
+    def smtp_down(*args, **kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr("accounts.teams.send_mail", smtp_down)
+
+    response = invite(client, owner)
+
+    assert response.status_code == 400
+    assert "could not be sent just now" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["Join", "new"])
+def test_slug_suggestions_skip_reserved_addresses(signed_in_client, name):
+    assert signed_in_client.get("/teams/new/slug/", {"name": name}).json() == {"slug": f"{name.lower()}-2"}
