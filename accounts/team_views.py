@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,7 +37,11 @@ def team_list(request):
                 return redirect("team_detail", slug=team.slug)
     else:
         form = TeamCreateForm()
-    memberships = request.user.memberships.select_related("team").order_by("team__name")
+    memberships = (
+        request.user.memberships.select_related("team")
+        .annotate(member_total=Count("team__memberships"))
+        .order_by("team__name")
+    )
     return render(request, "accounts/team_list.html", {"memberships": memberships, "form": form, "team_plan": TEAM})
 
 
