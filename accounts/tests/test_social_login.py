@@ -127,14 +127,15 @@ def test_a_banned_user_signing_in_with_google_is_told_the_account_is_suspended(
     assert current_user(client).is_anonymous
 
 
-def test_a_banned_code_user_is_told_the_account_is_suspended_when_trying_google(client, user_factory, providers, provider_http):
+def test_a_banned_code_user_is_told_the_account_is_suspended_when_trying_google(
+    client, user_factory, providers, provider_http
+):
     banned = user_factory(email="banned@example.com", is_active=False)
     google_answers(provider_http, email="banned@example.com")
 
     response = sign_in_with(client, "google")
 
     assert response["Location"] == "/accounts/inactive/"
-
     assert current_user(client).is_anonymous
     assert list(User.objects.values_list("email", flat=True)) == [banned.email]
     assert not SocialAccount.objects.filter(user__is_active=True).exists()
