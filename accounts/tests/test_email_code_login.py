@@ -187,3 +187,19 @@ def test_an_unverified_user_confirms_the_address_from_the_account_page(client, u
 
     assert user.has_verified_email
     assert "Verified" in client.get("/account/").content.decode()
+
+
+def test_sign_in_returns_to_the_page_that_asked_for_it(client, user):
+    page = client.get("/login/?next=/history/").content.decode()
+    assert 'name="next" value="/history/"' in page
+
+    response = client.post("/login/", {"email": user.email, "next": "/history/"})
+    response = client.post(response["Location"], {"code": last_code(user.email)})
+
+    assert response["Location"] == "/history/"
+
+
+def test_sign_up_returns_to_the_page_that_asked_for_it(client, db):
+    response = client.post("/login/", {"email": "new@example.com", "next": "/pricing/"})
+    response = client.post(response["Location"], {"code": last_code("new@example.com")})
+    assert response["Location"] == "/pricing/"
