@@ -6,7 +6,7 @@ effect on the member's next request.
 """
 
 import logging
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -187,6 +187,10 @@ def create_team(user, name: str, slug: str) -> Team:
 # --- Invitations -------------------------------------------------------------------------------
 
 
+# Invitations are emails sent on a customer's behalf; this keeps a team from being used to spam.
+INVITATIONS_PER_DAY = 50
+
+
 def open_invitations(team):
     """Invitations not accepted or revoked: pending ones and expired ones (which can be resent)."""
     return team.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).select_related("invited_by")
@@ -232,6 +236,8 @@ def invite(membership, email: str, role: str) -> Invitation:
         raise TeamError(f"{email} already has a pending invitation; resend it from the list below.")
     if seats_left(team) == 0:
         raise TeamError(f"{team.name} has as many members as its plan allows.")
+    if team.invitations.filter(created_at__gt=timezone.now() - timedelta(days=1)).count() >= INVITATIONS_PER_DAY:
+        raise TeamError(f"{team.name} has sent {INVITATIONS_PER_DAY} invitations today; try again tomorrow.")
     open_invitations(team).filter(email__iexact=email).update(revoked_at=timezone.now())
     invitation = Invitation.objects.create(team=team, email=email, role=role, invited_by=membership.user)
     _deliver(invitation)

@@ -321,3 +321,17 @@ def test_when_the_email_cannot_be_sent_no_invitation_is_left_and_the_user_is_tol
 @pytest.mark.parametrize("name", ["Join", "new"])
 def test_slug_suggestions_skip_reserved_addresses(signed_in_client, name):
     assert signed_in_client.get("/teams/new/slug/", {"name": name}).json() == {"slug": f"{name.lower()}-2"}
+
+
+def test_a_team_cannot_send_unlimited_invitations_a_day(client, owner, team, monkeypatch):
+    monkeypatch.setattr("accounts.teams.INVITATIONS_PER_DAY", 2)
+    invite(client, owner, email="a@example.com")
+    invite(client, owner, email="b@example.com")
+
+    refused = invite(client, owner, email="c@example.com")
+    with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1)):
+        later = invite(client, owner, email="c@example.com")
+
+    assert refused.status_code == 400 and "invitations today" in refused.content.decode()
+    assert later.status_code == 302
+    assert Invitation.objects.filter(email="c@example.com").count() == 1

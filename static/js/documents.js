@@ -151,7 +151,13 @@
         askStatus.textContent = "Added to the end of the document.";
         htmx.trigger(document.getElementById("document-poll"), "refresh");
       } else {
-        askStatus.textContent = data.message || "The generation failed.";
+        askStatus.textContent = (data.message || "The generation failed.") + " ";
+        if (data.upgrade_url) {
+          const upgrade = document.createElement("a");
+          upgrade.href = data.upgrade_url;
+          upgrade.textContent = "See plans";
+          askStatus.appendChild(upgrade);
+        }
       }
     } catch (error) {
       askStatus.textContent = "Could not reach Inkwell. Check your connection and try again.";
