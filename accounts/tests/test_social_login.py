@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 
 from accounts.models import User
+from accounts.tests.conftest import last_code
 from accounts.tests.oauth import github_answers, google_answers, sign_in_with
 
 
@@ -139,3 +140,24 @@ def test_a_banned_code_user_is_told_the_account_is_suspended_when_trying_google(
     assert current_user(client).is_anonymous
     assert list(User.objects.values_list("email", flat=True)) == [banned.email]
     assert not SocialAccount.objects.filter(user__is_active=True).exists()
+
+
+def test_github_without_a_usable_email_asks_for_one_then_confirms_it(client, db, providers, provider_http):
+    provider_http.post(
+        "https://github.com/login/oauth/access_token", json={"access_token": "t", "token_type": "bearer"}
+    )
+    provider_http.get("https://api.github.com/user", json={"id": 7, "login": "quiet", "name": None, "email": None})
+    provider_http.get("https://api.github.com/user/emails", json=[])
+
+    response = sign_in_with(client, "github")
+    assert response["Location"] == "/accounts/3rdparty/signup/"
+    assert "did not give us an email address" in client.get(response["Location"]).content.decode()
+
+    response = client.post("/accounts/3rdparty/signup/", {"email": "quiet@example.com"})
+    assert response["Location"] == "/accounts/confirm-email/"
+    client.post("/accounts/confirm-email/", {"code": last_code("quiet@example.com")})
+
+    user = current_user(client)
+    assert user.email == "quiet@example.com"
+    assert user.has_verified_email
+    assert SocialAccount.objects.get(provider="github").user == user
