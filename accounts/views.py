@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.forms import ApiKeyForm, DisconnectForm, LoginForm
@@ -72,8 +73,9 @@ def account(request):
 
 @login_required
 @require_POST
+@never_cache
 def api_key_create(request):
-    """Issue a key and show its secret in this response only: it is never stored or shown again."""
+    """Issue a key and show its secret in this response only (never cached, stored or shown again)."""
     form = ApiKeyForm(request.POST)
     context = {"api_key_form": form}
     if form.is_valid():

@@ -16,6 +16,7 @@ def test_creating_a_key_shows_the_secret_once_and_stores_only_its_hash(signed_in
     assert key.name == "Zapier"
     assert key.key_hash == ApiKey.hash(raw_key)
     assert raw_key not in (key.prefix, key.key_hash)
+    assert "no-store" in response["Cache-Control"]
     later = signed_in_client.get("/account/").content.decode()
     assert raw_key not in later
     assert "Zapier" in later and key.prefix in later
