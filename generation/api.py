@@ -111,7 +111,7 @@ def event_stream(run: service.Run):
 def generate(request):
     try:
         data = json.loads(request.body or b"")
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # malformed JSON, bad UTF-8, absurd nesting
         raise Rejected(400, "invalid_request", "The body must be JSON.") from None
     job = service.prepare(request.api_user, data)
     request.usage_plan = job.plan

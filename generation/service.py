@@ -77,13 +77,16 @@ class Job:
 def resolve_workspace(user, team_slug, document_id) -> tuple[Team | None, Document | None]:
     team = document = None
     if team_slug not in (None, ""):
-        team = Team.objects.filter(slug=team_slug).first() if isinstance(team_slug, str) else None
+        if not isinstance(team_slug, str):
+            raise Rejected(400, "invalid_request", '"team" must be a team\'s slug.')
+        team = Team.objects.filter(slug=team_slug).first()
         if team is None or membership_for(user, team) is None:
             raise Rejected(403, "forbidden", "You are not a member of that team.")
     if document_id not in (None, ""):
         if isinstance(document_id, bool) or not str(document_id).isdigit():
             raise Rejected(400, "invalid_request", '"document" must be a document id.')
-        document = documents_visible_to(user).filter(pk=int(document_id)).select_related("team").first()
+        pk = int(document_id)
+        document = documents_visible_to(user).filter(pk=pk).select_related("team").first() if pk < 2**63 else None
         if document is None:
             raise Rejected(404, "not_found", "No such document.")
         if document.team_id != (team.pk if team else None):
@@ -118,6 +121,14 @@ def check_rate_limit(user) -> None:
         )
 
 
+def is_encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def prepare(user, data) -> Job:
     """Validate a request body and run every check that can refuse it before any quota is spent."""
     if not isinstance(data, dict):
@@ -125,6 +136,8 @@ def prepare(user, data) -> Job:
     prompt = data.get("prompt")
     if not isinstance(prompt, str) or not prompt.strip():
         raise Rejected(400, "invalid_request", '"prompt" must be a non-empty string.')
+    if "\x00" in prompt or not is_encodable(prompt):  # NUL or lone surrogates: not storable text
+        raise Rejected(400, "invalid_request", '"prompt" must be valid text (no NUL or lone surrogates).')
     if len(prompt) > settings.PROMPT_MAX_CHARS:
         raise Rejected(
             413,

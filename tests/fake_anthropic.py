@@ -8,6 +8,8 @@ is an SSE ``error`` event (overloaded_error), as the API sends mid-stream.
 Usage: ``with FakeAnthropic() as fake: settings.ANTHROPIC_BASE_URL = fake.url``.
 """
 
+import time
+
 from tests.fake_llm import Failure, FakeServer
 
 ERROR_TYPES = {
@@ -77,6 +79,8 @@ class FakeAnthropic(FakeServer):
                     "error", {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
                 )
                 return
+            if sent and self.delta_delay_seconds:
+                time.sleep(self.delta_delay_seconds)
             handler.event(
                 "content_block_delta",
                 {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": text}},

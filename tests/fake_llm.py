@@ -28,6 +28,7 @@ class FakeServer:
 
     def __init__(self):
         self.reply = "Hello from the fake model. This answer streams word by word."
+        self.delta_delay_seconds = 0.0  # e.g. 0.03 for a visible stream in `make demo`
         self.requests: list[dict] = []
         self.failures: deque[Failure] = deque()
         self.released = threading.Event()

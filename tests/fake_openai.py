@@ -53,6 +53,8 @@ class FakeOpenAI(FakeServer):
                 if not failure.drop:
                     handler.event(None, {"error": {"message": "The server had an error", "type": "server_error"}})
                 return
+            if sent and self.delta_delay_seconds:
+                time.sleep(self.delta_delay_seconds)
             handler.event(None, chunk([{"index": 0, "delta": {"content": text}, "finish_reason": None}]))
         handler.event(None, chunk([{"index": 0, "delta": {}, "finish_reason": "length" if truncated else "stop"}]))
         if self.send_usage and (body.get("stream_options") or {}).get("include_usage"):

@@ -77,3 +77,33 @@ def test_free_user_sees_the_answer_stream_then_hits_the_limit_modal(page, client
     assert DailyUsage.objects.get(user=user).used == FREE.daily_generations
     assert Generation.objects.filter(user=user).count() == FREE.daily_generations
     assert script_errors == []
+
+
+def test_team_member_writes_into_a_team_document(page, client, user, user_factory, live_server, demo_model):
+    from accounts.models import Membership, Team
+    from generation.models import Document
+
+    demo_model.DEMO_DELAY_SECONDS = 0
+    team = Team.objects.create(name="Acme Writers", slug="acme")
+    Membership.objects.create(team=team, user=user_factory(plan="team"), role=Membership.Role.OWNER)
+    Membership.objects.create(team=team, user=user)
+    Document.objects.create(title="My notes", created_by=user)
+    brief = Document.objects.create(title="Team brief", team=team, created_by=user, body="Intro.")
+    sign_in(page, client, user, live_server)
+    page.goto(f"{live_server.url}/generate/")
+
+    expect(page.locator("#document option", has_text="Team brief")).to_be_disabled()
+    expect(page.locator("#document option", has_text="My notes")).to_be_enabled()
+    page.select_option("#workspace", "acme")
+    expect(page.locator("[data-usage-text]")).to_have_text("Unlimited")
+    expect(page.locator("#document option", has_text="My notes")).to_be_disabled()
+    expect(page.locator("#document option", has_text="Team brief")).to_be_enabled()
+    page.select_option("#document", label="Team brief")
+    generate(page, "A paragraph for the brief")
+    expect(page.locator("#answer-meta a")).to_be_visible()
+
+    brief.refresh_from_db()
+    generation = Generation.objects.get(user=user)
+    assert (generation.team, generation.document) == (team, brief)
+    assert brief.body.startswith("Intro.\n\n[Demo model")
+    assert not DailyUsage.objects.filter(user=user, used__gt=0).exists()

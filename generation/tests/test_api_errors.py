@@ -39,7 +39,11 @@ def test_anonymous_caller_is_unauthorized_without_usage_headers(client, fake_ant
     assert_nothing_spent(fake_anthropic)
 
 
-@pytest.mark.parametrize("body", ["{not json", "[1, 2]", "", '"just a string"'], ids=["broken", "list", "empty", "str"])
+@pytest.mark.parametrize(
+    "body",
+    ["{not json", "[1, 2]", "", '"just a string"', "[" * 100_000, '{"prompt": "\\ud800"}'],
+    ids=["broken", "list", "empty", "str", "deep", "lone-surrogate"],
+)
 def test_bad_json_is_invalid_request(signed_in_client, fake_anthropic, body):
     assert_error(post_generate(signed_in_client, body), 400, "invalid_request")
     assert_nothing_spent(fake_anthropic)
@@ -55,11 +59,33 @@ def test_bad_json_is_invalid_request(signed_in_client, fake_anthropic, body):
         {"prompt": ["a"]},
         {"prompt": None},
         {"prompt": "x", "stream": "yes"},
+        {"prompt": "nul \x00 byte"},
+        {"prompt": "x", "team": {"slug": "acme"}},
+        {"prompt": "x", "document": "12abc"},
+        {"prompt": "x", "document": True},
     ],
-    ids=["missing", "empty", "blank", "number", "list", "null", "bad-stream"],
+    ids=[
+        "missing",
+        "empty",
+        "blank",
+        "number",
+        "list",
+        "null",
+        "bad-stream",
+        "nul",
+        "team-object",
+        "doc-text",
+        "doc-bool",
+    ],
 )
 def test_bad_prompt_is_invalid_request(signed_in_client, fake_anthropic, body):
     assert_error(post_generate(signed_in_client, body), 400, "invalid_request")
+    assert_nothing_spent(fake_anthropic)
+
+
+def test_unknown_or_huge_document_id_is_not_found(signed_in_client, fake_anthropic):
+    for document in (10**30, 123456):
+        assert_error(post_generate(signed_in_client, {"prompt": "x", "document": document}), 404, "not_found")
     assert_nothing_spent(fake_anthropic)
 
 

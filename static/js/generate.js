@@ -20,6 +20,7 @@
   var modal = document.getElementById("limit-modal");
   var planBadge = document.getElementById("plan-badge");
   var meterText = document.querySelector("[data-usage-text]");
+  var meterSuffix = document.querySelector("[data-usage-suffix]");
   var meterBar = document.querySelector("[data-usage-progress]");
   var meterReset = document.querySelector("[data-usage-meter] time");
   var busy = false;
@@ -51,9 +52,11 @@
   function setMeter(limit, used, resetAt) {
     if (limit === null || limit === "" || limit === undefined) {
       meterText.textContent = "Unlimited";
+      meterSuffix.textContent = "generations on " + selectedWorkspace().dataset.plan;
       meterBar.classList.add("hidden");
     } else {
       meterText.textContent = used + " of " + limit;
+      meterSuffix.textContent = "generations used today";
       meterBar.classList.remove("hidden");
       meterBar.max = limit;
       meterBar.value = used;
