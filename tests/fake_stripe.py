@@ -449,14 +449,20 @@ class FakeStripe:
         self.deliver_later(*events)
         return session["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id)
 
-    def cancel_from_portal(self, portal_session_id, subscription_id):
+    def portal_action(self, portal_session_id, action, subscription_id):
+        """A Portal button: cancel the plan, or (demo only) fail a renewal or warn that the trial ends."""
         with self.lock:
             portal = self.get("billing_portal.session", portal_session_id)
             subscription = self.get("subscription", subscription_id)
             if subscription["customer"] != portal["customer"]:
                 raise missing("subscription", subscription_id)
-            event = self.cancel_subscription(subscription_id)
-        self.deliver_later(event)
+            if action == "cancel":
+                events = [self.cancel_subscription(subscription_id)]
+            elif action == "fail":
+                events = self.fail_payment(subscription_id)
+            else:
+                events = [self.event("customer.subscription.trial_will_end", subscription)]
+        self.deliver_later(*events)
 
     def public(self, obj):
         return {key: value for key, value in obj.items() if not key.startswith("_")}
@@ -675,11 +681,11 @@ class FakeStripeHandler(BaseHTTPRequestHandler):
         match = re.fullmatch(r"/invoices/(\w+)(?:\.pdf)?", path)
         if match and method == "GET":
             return self.send_html(self.invoice_page(fake.get("invoice", match[1])))
-        match = re.fullmatch(r"/portal/(\w+)(?:/cancel/(\w+))?", path)
+        match = re.fullmatch(r"/portal/(\w+)(?:/(cancel|fail|trial_will_end)/(\w+))?", path)
         if match and method == "GET" and not match[2]:
             return self.send_html(self.portal_page(fake.get("billing_portal.session", match[1])))
         if match and method == "POST" and match[2]:
-            fake.cancel_from_portal(match[1], match[2])
+            fake.portal_action(match[1], match[2], match[3])
             return self.redirect(f"/portal/{match[1]}")
         raise StripeError(404, "Not found")
 
@@ -705,13 +711,17 @@ class FakeStripeHandler(BaseHTTPRequestHandler):
         subscriptions = [s for s in self.fake.objects["subscription"].values() if s["customer"] == portal["customer"]]
         for subscription in subscriptions:
             product = self.fake.get("product", subscription["items"]["data"][0]["price"]["product"])
-            action = (
-                f'<form method="post" action="/portal/{portal["id"]}/cancel/{subscription["id"]}">'
-                f'<button type="submit">Cancel plan</button></form>'
-                if subscription["status"] not in ("canceled", "incomplete_expired")
-                else ""
+            actions = {"cancel": "Cancel plan", "fail": "Simulate a failed renewal"}
+            if subscription["status"] == "trialing":
+                actions["trial_will_end"] = "Simulate the trial-ending reminder"
+            buttons = "".join(
+                f'<form method="post" action="/portal/{portal["id"]}/{action}/{subscription["id"]}">'
+                f'<button type="submit">{label}</button></form>'
+                for action, label in actions.items()
             )
-            rows.append(f"<li>{html.escape(product['name'])}: {subscription['status']} {action}</li>")
+            if subscription["status"] in ("canceled", "incomplete_expired"):
+                buttons = ""
+            rows.append(f"<li>{html.escape(product['name'])}: {subscription['status']} {buttons}</li>")
         return (
             f"<h1>Billing portal</h1><ul>{''.join(rows) or '<li>No subscriptions</li>'}</ul>"
             f'<p><a href="{html.escape(portal["return_url"] or "/")}">Return to Inkwell</a></p>'

@@ -1,7 +1,9 @@
 """A free user hits the daily limit, upgrades through the hosted (fake) Stripe Checkout, comes
-back, sees Pro once the webhook lands, and keeps generating past the free limit."""
+back, sees Pro once the webhook lands, keeps generating past the free limit, then cancels in the
+(fake) Customer Portal and is back on Free once that webhook lands."""
 
 import re
+import time
 
 import pytest
 from django.core.management import call_command
@@ -70,3 +72,22 @@ def test_free_user_upgrades_through_checkout_and_generates_past_the_free_limit(
     expect(page.locator("#limit-modal")).to_be_hidden()
     assert DailyUsage.objects.get(user=user, day=usage_day()).used == FREE.daily_generations + 1
     assert ("customer.subscription.created", 200) in stripe_server.deliveries
+
+    page.goto(f"{live_server.url}/billing/")
+    page.get_by_role("button", name="Manage billing").click()
+    page.get_by_role("button", name="Cancel plan").click()
+    expect(page.get_by_text("canceled")).to_be_visible()
+    page.get_by_role("link", name="Return to Inkwell").click()
+    wait_for_delivery(stripe_server, "customer.subscription.deleted")
+    page.reload()
+    expect(page.locator(".nav-links .badge")).to_have_text("Free")
+    expect(page.get_by_text("Your subscription has ended")).to_be_visible()
+
+
+def wait_for_delivery(server, event_type, attempts=100):
+    """Stripe (the fake) delivers webhooks in the background; wait until this one has been answered."""
+    for _ in range(attempts):
+        if any(delivered == event_type for delivered, _status in server.deliveries):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{event_type} was never delivered: {server.deliveries}")
