@@ -2,6 +2,7 @@
 back, sees Pro once the webhook lands, keeps generating past the free limit, then cancels in the
 (fake) Customer Portal and is back on Free once that webhook lands."""
 
+import io
 import re
 import time
 
@@ -25,7 +26,7 @@ def stripe_server(settings, monkeypatch, live_server):
     fake_stripe.point_app_at(server, settings, monkeypatch)
     settings.LLM_PROVIDER = "demo"
     settings.DEMO_DELAY_SECONDS = 0
-    call_command("setup_billing", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("setup_billing", stdout=io.StringIO())
     endpoint = WebhookEndpoint.objects.get()
     server.webhook_url = f"{live_server.url}/stripe/webhook/{endpoint.djstripe_uuid}/"
     yield server

@@ -1,5 +1,7 @@
 """Billing fixtures: the fake Stripe on loopback, wired into stripe-python and the settings."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from djstripe.models import WebhookEndpoint
@@ -20,7 +22,7 @@ def fake(settings, monkeypatch):
 @pytest.fixture
 def catalog(fake, db):
     """setup_billing has run: products, the four prices, the local webhook endpoint."""
-    call_command("setup_billing", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("setup_billing", stdout=io.StringIO())
     return fake
 
 
