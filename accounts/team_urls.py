@@ -2,7 +2,7 @@ from django.urls import path
 
 from accounts import team_views
 
-# "join" and "new" are reserved team slugs (accounts.teams.RESERVED_SLUGS).
+# "join" and "new" cannot be team slugs (accounts.teams.RESERVED_SLUGS).
 urlpatterns = [
     path("teams/", team_views.team_list, name="team_list"),
     path("teams/new/slug/", team_views.team_suggest_slug, name="team_suggest_slug"),

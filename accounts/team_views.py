@@ -15,6 +15,7 @@ from billing.plans import TEAM
 from generation.models import Generation
 
 RECENT_GENERATIONS = 10
+RECENT_DOCUMENTS = 20
 HISTORY_PAGE_SIZE = 25
 
 
@@ -70,7 +71,8 @@ def _detail_context(request, team, membership, invite_form=None):
         "owner": next((member.user for member in members if member.role == Membership.Role.OWNER), None),
         "collaboration": teams.has_collaboration(team),
         "team_plan": TEAM,
-        "documents": team.documents.select_related("last_edited_by")[:20],
+        "documents": team.documents.select_related("last_edited_by")[:RECENT_DOCUMENTS],
+        "document_limit": RECENT_DOCUMENTS,
         "generations": Generation.objects.filter(team=team).select_related("user")[:RECENT_GENERATIONS],
         "invitations": invitations,
         "seats_left": teams.seats_left(team),
@@ -186,7 +188,8 @@ def team_member_role(request, slug, pk):
     except TeamError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{target.user.display_name} is now {request.POST['role']}.")
+        target.refresh_from_db()
+        messages.success(request, f"{target.user.display_name} is now {target.get_role_display().lower()}.")
     return redirect(_members_url(team))
 
 

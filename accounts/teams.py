@@ -155,8 +155,8 @@ DENIED_MESSAGES = {
 # --- Creating teams ----------------------------------------------------------------------------
 
 
-# Paths under /teams/ that are not team pages (accounts/team_urls.py).
-RESERVED_SLUGS = frozenset({"join", "new"})
+# Paths under /teams/ that are not team pages (accounts/team_urls.py), and the personal workspace's key.
+RESERVED_SLUGS = frozenset({"join", "new", "personal"})
 
 
 def slug_is_free(slug: str) -> bool:

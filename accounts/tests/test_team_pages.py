@@ -41,7 +41,7 @@ def test_any_signed_in_user_creates_a_team_and_owns_it(signed_in_client, user):
     assert team.owner == user and team.name == "Night Shift"
 
 
-@pytest.mark.parametrize("slug", ["acme", "ACME", "join", "new", "has spaces"])
+@pytest.mark.parametrize("slug", ["acme", "ACME", "join", "new", "personal", "has spaces"])
 def test_taken_reserved_or_malformed_slugs_are_refused_keeping_the_input(signed_in_client, team, slug):
     response = signed_in_client.post("/teams/", {"name": "My team", "slug": slug})
 
