@@ -237,3 +237,38 @@ def test_owner_deletes_the_team_after_typing_its_slug(client, owner, team):
     assert refused.status_code == 200 and Team.objects.filter(pk=team.pk).exists()
     client.post("/teams/acme/delete/", {"confirm_slug": "acme"})
     assert not Team.objects.filter(pk=team.pk).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_transfers_at_once_leave_exactly_one_owner():
+    import threading
+
+    from django.db import connection
+
+    owner = UserFactory(plan="team")
+    team = TeamFactory(owner=owner)
+    admins = [Membership.objects.create(team=team, user=UserFactory(), role="admin") for _ in range(2)]
+    owner_membership = team.memberships.get(user=owner)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def transfer(target):
+        try:
+            barrier.wait()
+            teams.transfer_ownership(Membership.objects.select_related("team").get(pk=owner_membership.pk), target)
+            outcomes.append("transferred")
+        except teams.TeamError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=transfer, args=(admin,)) for admin in admins]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["refused", "transferred"]
+    assert team.memberships.filter(role="owner").count() == 1
+    assert team.memberships.get(user=owner).role == "admin"
