@@ -81,6 +81,7 @@ def test_owner_invites_colleague_and_both_write_in_one_document(open_as, live_se
     olive.goto(f"{live_server.url}/teams/acme-writers/")
     expect(olive.locator("#members")).to_contain_text("tom@example.com")
     olive.click("text=New document")
+    olive.wait_for_url(re.compile(r"/documents/\d+/$"))  # loaded: the editor's scripts are ready
     olive.fill("#document-body", "Olive's opening line.")
     expect(olive.locator("#save-status")).to_contain_text("Saved at")
     document = Document.objects.get()
