@@ -50,6 +50,7 @@ def generate_page(request):
             "selected_document": request.GET.get("document", ""),
             "upgrade_plan": PLANS["pro"],
             "prompt_max_chars": settings.PROMPT_MAX_CHARS,
+            "needs_verification": not request.user.plan_info.is_paid and not request.user.has_verified_email,
         },
     )
 

@@ -57,6 +57,15 @@ def test_generate_page_offers_workspaces_documents_usage_and_the_upgrade_form(si
     assert "js/generate.js" in page
 
 
+def test_generate_page_asks_unverified_free_users_to_verify(client, user_factory):
+    client.force_login(user_factory(verified=False))
+    assert "Verify your email address" in client.get("/generate/").content.decode()
+
+
+def test_generate_page_does_not_nag_verified_users(signed_in_client):
+    assert "Verify your email address" not in signed_in_client.get("/generate/").content.decode()
+
+
 def test_dashboard_shows_plan_usage_chart_recent_and_upgrade(signed_in_client, user):
     DailyUsage.objects.create(user=user, day=usage_day(), used=4)
     for n in range(7):
