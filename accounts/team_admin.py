@@ -1,5 +1,6 @@
 """Admin pages for teams, memberships and invitations (imported by accounts/admin.py)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
@@ -8,8 +9,29 @@ from accounts.models import Invitation, Membership, Team
 from accounts.teams import invitation_status, invitation_url
 
 
+class MembershipAdminForm(forms.ModelForm):
+    """Staff may change roles, but a team keeps one owner: demote the current owner first."""
+
+    class Meta:
+        model = Membership
+        fields = ["team", "user", "role"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        team = cleaned_data.get("team") or (self.instance.team if self.instance.team_id else None)
+        if cleaned_data.get("role") == Membership.Role.OWNER and team is not None:
+            other_owner = team.memberships.filter(role=Membership.Role.OWNER).exclude(pk=self.instance.pk).first()
+            if other_owner is not None:
+                raise forms.ValidationError(
+                    f"{team} already has an owner ({other_owner.user}). Save them as admin first, then make "
+                    "this person the owner (the team's plan follows the owner)."
+                )
+        return cleaned_data
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = MembershipAdminForm
     extra = 0
     autocomplete_fields = ["user"]
     readonly_fields = ["joined_at"]
@@ -53,6 +75,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipAdminForm
     list_display = ["user", "team", "role", "joined_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "team__name", "team__slug"]

@@ -61,3 +61,40 @@ def test_revoke_action_revokes_pending_ones_and_says_which(staff_client, team):
     assert pending.revoked_at is not None
     assert Invitation.objects.get(email="used@example.com").revoked_at is None
     assert "Revoked 1 invitation(s): pending@example.com." in response.content.decode()
+
+
+def test_staff_cannot_give_a_team_a_second_owner(staff_client, team):
+    member = team.memberships.get(role="member")
+
+    response = staff_client.post(
+        f"/admin/accounts/membership/{member.pk}/change/",
+        {"team": team.pk, "user": member.user_id, "role": "owner"},
+    )
+
+    assert response.status_code == 200
+    assert "already has an owner" in response.content.decode()
+    assert team.memberships.filter(role="owner").count() == 1
+
+
+def test_staff_can_make_someone_owner_once_the_old_owner_is_an_admin(staff_client, team):
+    owner = team.memberships.get(role="owner")
+    member = team.memberships.get(role="member")
+    staff_client.post(
+        f"/admin/accounts/membership/{owner.pk}/change/", {"team": team.pk, "user": owner.user_id, "role": "admin"}
+    )
+
+    staff_client.post(
+        f"/admin/accounts/membership/{member.pk}/change/", {"team": team.pk, "user": member.user_id, "role": "owner"}
+    )
+
+    assert team.owner == member.user
+
+
+def test_a_team_without_an_owner_still_renders(client, team):
+    member = team.memberships.get(role="member")
+    team.memberships.filter(role="owner").delete()
+    client.force_login(member.user)
+
+    page = client.get("/teams/acme/").content.decode()
+
+    assert "has no owner" in page
