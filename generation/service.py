@@ -167,6 +167,12 @@ def limit_reached_error(status: quota.UsageStatus) -> Rejected:
     )
 
 
+def model_unavailable(payload: dict) -> Rejected:
+    """The 502 for a failure before a usable answer, carrying the same fields as the ``error`` event."""
+    extra = {key: value for key, value in payload.items() if key not in ("error", "message")}
+    return Rejected(502, "model_unavailable", payload["message"], **extra)
+
+
 def start(job: Job) -> "Run":
     """Reserve a unit (402 if none is left) and open the model stream."""
     provider = get_provider()
@@ -216,8 +222,7 @@ class Run:
         try:
             self.first = self.next_item()
         except ProviderError as error:
-            payload = self.fail(error)
-            raise Rejected(502, "model_unavailable", payload["message"], refunded=payload["refunded"]) from None
+            raise model_unavailable(self.fail(error)) from None
 
     def events(self):
         """Yield ``(event, data)``: ``delta`` events, then one ``done`` or one ``error``."""
@@ -246,7 +251,7 @@ class Run:
             outcome = (event, data)
         event, data = outcome
         if event == "error" and data["refunded"]:
-            raise Rejected(502, "model_unavailable", data["message"], refunded=True)
+            raise model_unavailable(data)
         generation, status = self.generation, self.usage
         body = {
             "generation_id": generation.pk,

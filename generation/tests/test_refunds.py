@@ -50,8 +50,10 @@ def test_failure_before_any_text_is_502_and_refunded(signed_in_client, user, fak
     assert response.status_code == 502
     assert response.json()["error"] == "model_unavailable"
     assert response.json()["refunded"] is True
+    assert response.json()["remaining"] == FREE.daily_generations
     assert response["X-Usage-Remaining"] == str(FREE.daily_generations)
     generation = Generation.objects.get()
+    assert response.json()["generation_id"] == generation.pk
     assert (generation.status, generation.refunded, generation.error_kind) == ("failed", True, KINDS[name])
     assert used(user) == 0
 

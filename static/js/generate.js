@@ -24,6 +24,7 @@
   var meterBar = document.querySelector("[data-usage-progress]");
   var meterReset = document.querySelector("[data-usage-meter] time");
   var busy = false;
+  var settled = true; // whether the current stream has sent its done or error event
 
   function csrfToken() {
     var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
@@ -121,17 +122,18 @@
     button.focus();
   }
 
-  function finish(data) {
+  function finish(data, failed) {
     var usage = data.usage || {};
+    settled = true;
     meta.textContent = "";
     if (data.generation_id) {
       var link = document.createElement("a");
       link.href = form.dataset.historyUrl + data.generation_id + "/";
-      link.textContent = "Saved to history";
-      meta.append(
-        (usage.input_tokens || 0) + " tokens in, " + (usage.output_tokens || 0) + " tokens out · ",
-        link
-      );
+      link.textContent = failed ? "Details" : "Saved to history";
+      var summary = failed
+        ? (data.refunded ? "Not counted against your limit · " : "Counted as one generation · ")
+        : (usage.input_tokens || 0) + " tokens in, " + (usage.output_tokens || 0) + " tokens out · ";
+      meta.append(summary, link);
     }
     if (data.limit !== undefined) {
       rememberUsage(data.limit, data.remaining);
@@ -144,10 +146,10 @@
     if (name === "delta") {
       output.append(document.createTextNode(data.text));
     } else if (name === "done") {
-      finish(data);
+      finish(data, false);
     } else if (name === "error") {
       showError(data.message);
-      finish(data);
+      finish(data, true);
     }
   }
 
@@ -200,9 +202,12 @@
       });
       var type = response.headers.get("Content-Type") || "";
       if (response.ok && type.indexOf("text/event-stream") === 0) {
+        settled = false;
         await readStream(response);
+        if (!settled) showError("The connection dropped before the answer finished. Please try again.");
       } else {
         var error = type.indexOf("application/json") === 0 ? await response.json() : {};
+        if (error.generation_id) finish(error, true);
         if (response.status === 402) {
           setMeter(error.limit, error.limit, error.reset_at);
           openLimitModal(error);
