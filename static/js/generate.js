@@ -23,6 +23,7 @@
   var meterSuffix = document.querySelector("[data-usage-suffix]");
   var meterBar = document.querySelector("[data-usage-progress]");
   var meterReset = document.querySelector("[data-usage-meter] time");
+  var meterResetLine = document.querySelector("[data-usage-reset]");
   var busy = false;
   var settled = true; // whether the current stream has sent its done or error event
 
@@ -55,7 +56,9 @@
       meterText.textContent = "Unlimited";
       meterSuffix.textContent = "generations on " + selectedWorkspace().dataset.plan;
       meterBar.classList.add("hidden");
+      meterResetLine.classList.add("hidden");
     } else {
+      meterResetLine.classList.remove("hidden");
       meterText.textContent = used + " of " + limit;
       meterSuffix.textContent = "generations used today";
       meterBar.classList.remove("hidden");
