@@ -20,13 +20,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import Team
 from accounts.teams import effective_plan, membership_for
 from billing.plans import Plan
 from generation import quota
-from generation.documents import documents_visible_to
+from generation.documents import append_to_document, documents_visible_to, may_edit
 from generation.models import Document, Generation
 from generation.providers import ErrorKind, ProviderError, Usage, get_provider
 from generation.providers.base import estimate_tokens
@@ -91,6 +90,8 @@ def resolve_workspace(user, team_slug, document_id) -> tuple[Team | None, Docume
             raise Rejected(404, "not_found", "No such document.")
         if document.team_id != (team.pk if team else None):
             raise Rejected(400, "invalid_request", "That document belongs to another workspace.")
+        if not may_edit(user, document):
+            raise Rejected(403, "forbidden", "This document is read-only: its team no longer has the Team plan.")
     return team, document
 
 
@@ -329,14 +330,5 @@ class Run:
         else:
             with transaction.atomic():
                 quota.commit(self.generation, output=self.text, latency_ms=self.latency_ms(), **fields)
-                append_to_document(self.job.document.pk, self.text, self.job.user)
+                append_to_document(self.job.document, self.text, self.job.user)
         self.settled = True
-
-
-def append_to_document(document_id: int, text: str, user) -> None:
-    """Append under the document's row lock, so two answers landing at once both survive."""
-    document = Document.objects.select_for_update().get(pk=document_id)
-    document.body = f"{document.body.rstrip()}\n\n{text}" if document.body.strip() else text
-    document.last_edited_by = user
-    document.updated_at = timezone.now()
-    document.save(update_fields=["body", "last_edited_by", "updated_at"])

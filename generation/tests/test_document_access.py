@@ -66,6 +66,23 @@ def test_after_a_downgrade_nobody_changes_team_documents(client, team, owner, me
     assert team.documents.count() == 1
 
 
+def test_after_a_downgrade_the_api_does_not_write_into_team_documents(client, team, member, downgraded):
+    document = DocumentFactory(team=team, created_by=member, body="Shared words")
+    client.force_login(member)
+
+    response = client.post(
+        "/api/generate",
+        {"prompt": "Add a line", "stream": False, "team": "acme", "document": document.pk},
+        content_type="application/json",
+    )
+
+    document.refresh_from_db()
+    assert response.status_code == 403
+    assert response.json()["error"] == "forbidden"
+    assert document.body == "Shared words"
+    assert member.generations.count() == 0
+
+
 def test_after_a_downgrade_the_owner_is_pointed_at_the_upgrade(client, team, owner, downgraded):
     document = DocumentFactory(team=team, created_by=owner)
     client.force_login(owner)
