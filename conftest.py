@@ -1,9 +1,45 @@
 """Fixtures shared by every app's tests."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from tests.factories import UserFactory
+from tests.fake_anthropic import FakeAnthropic
+from tests.fake_openai import FakeOpenAI
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate limits (ours and allauth's) live in the cache; each test starts with none used."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def fake_anthropic(settings):
+    """The real anthropic SDK pointed at a loopback fake; retries off unless a test turns them on."""
+    with FakeAnthropic() as fake:
+        settings.LLM_PROVIDER = "anthropic"
+        settings.LLM_MODEL = "claude-test"
+        settings.ANTHROPIC_API_KEY = "sk-ant-test"
+        settings.ANTHROPIC_BASE_URL = fake.url
+        settings.LLM_MAX_RETRIES = 0
+        settings.LLM_TIMEOUT_SECONDS = 1.0
+        yield fake
+
+
+@pytest.fixture
+def fake_openai(settings):
+    with FakeOpenAI() as fake:
+        settings.LLM_PROVIDER = "openai"
+        settings.LLM_MODEL = "llama-test"
+        settings.OPENAI_API_KEY = "sk-test"
+        settings.OPENAI_BASE_URL = fake.url + "/v1"
+        settings.LLM_MAX_RETRIES = 0
+        settings.LLM_TIMEOUT_SECONDS = 1.0
+        yield fake
 
 
 @pytest.fixture

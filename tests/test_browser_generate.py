@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from billing.plans import FREE
 from generation.models import DailyUsage, Generation
+from tests.fake_llm import Failure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -109,25 +110,18 @@ def test_team_member_writes_into_a_team_document(page, client, user, user_factor
     assert not DailyUsage.objects.filter(user=user, used__gt=0).exists()
 
 
-def test_failed_model_call_says_it_was_not_counted(page, client, user, live_server, settings):
-    from tests.fake_anthropic import FakeAnthropic
-    from tests.fake_llm import Failure
+def test_failed_model_call_says_it_was_not_counted(page, client, user, live_server, fake_anthropic):
+    fake_anthropic.fail_next(Failure(status=529))
+    sign_in(page, client, user, live_server)
+    page.goto(f"{live_server.url}/generate/")
 
-    with FakeAnthropic() as fake:
-        settings.LLM_PROVIDER, settings.LLM_MODEL = "anthropic", "claude-test"
-        settings.ANTHROPIC_API_KEY, settings.ANTHROPIC_BASE_URL = "sk-ant-test", fake.url
-        settings.LLM_MAX_RETRIES = 0
-        fake.fail_next(Failure(status=529))
-        sign_in(page, client, user, live_server)
-        page.goto(f"{live_server.url}/generate/")
+    generate(page, "Hello")
 
-        generate(page, "Hello")
+    expect(page.locator("#generate-error")).to_contain_text("not counted against your limit")
+    expect(page.locator("#answer-meta")).to_contain_text("Not counted against your limit")
+    expect(page.locator("[data-usage-text]")).to_have_text(f"0 of {FREE.daily_generations}")
 
-        expect(page.locator("#generate-error")).to_contain_text("not counted against your limit")
-        expect(page.locator("#answer-meta")).to_contain_text("Not counted against your limit")
-        expect(page.locator("[data-usage-text]")).to_have_text(f"0 of {FREE.daily_generations}")
-
-        generate(page, "Hello again")
-        expect(page.locator("#output")).to_contain_text("Hello from the fake model")
-        expect(page.locator("#generate-error")).to_be_hidden()
-        expect(page.locator("[data-usage-text]")).to_have_text(f"1 of {FREE.daily_generations}")
+    generate(page, "Hello again")
+    expect(page.locator("#output")).to_contain_text("Hello from the fake model")
+    expect(page.locator("#generate-error")).to_be_hidden()
+    expect(page.locator("[data-usage-text]")).to_have_text(f"1 of {FREE.daily_generations}")

@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from accounts.models import User
@@ -15,7 +14,6 @@ CODE_LINE = re.compile(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", re.MULTILINE)
 
 
 def test_a_new_visitor_signs_up_by_email_code_and_lands_on_the_dashboard(page, live_server):
-    cache.clear()  # allauth's rate limits live in the cache
     script_errors = []
     page.on("pageerror", lambda error: script_errors.append(str(error)))
     page.on("console", lambda message: "Content Security Policy" in message.text and script_errors.append(message.text))
@@ -41,7 +39,6 @@ def test_a_new_visitor_signs_up_by_email_code_and_lands_on_the_dashboard(page, l
 
 
 def test_a_returning_user_signs_in_from_the_login_page(page, live_server, user_factory):
-    cache.clear()
     user = user_factory(email="returning@example.com")
 
     page.goto(f"{live_server.url}/login/")

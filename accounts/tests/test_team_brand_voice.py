@@ -3,30 +3,13 @@
 import json
 
 import pytest
-from django.core.cache import cache
 
 from accounts.models import Membership
 from tests.factories import TeamFactory, UserFactory
-from tests.fake_anthropic import FakeAnthropic
 
 pytestmark = pytest.mark.django_db
 
 VOICE = "Write like a friendly baker: warm, short sentences, no exclamation marks."
-
-
-@pytest.fixture
-def fake_model(settings):
-    """The real anthropic SDK pointed at the loopback fake."""
-    cache.clear()
-    with FakeAnthropic() as fake:
-        settings.LLM_PROVIDER = "anthropic"
-        settings.LLM_MODEL = "claude-test"
-        settings.ANTHROPIC_API_KEY = "sk-ant-test"
-        settings.ANTHROPIC_BASE_URL = fake.url
-        settings.LLM_MAX_RETRIES = 0
-        settings.LLM_TIMEOUT_SECONDS = 2.0
-        yield fake
-    cache.clear()
 
 
 @pytest.fixture
@@ -42,30 +25,30 @@ def generate(client, **fields):
     return client.post("/api/generate", data=json.dumps(body), content_type="application/json")
 
 
-def test_brand_voice_is_the_system_prompt_in_the_team_workspace(client, member, fake_model):
+def test_brand_voice_is_the_system_prompt_in_the_team_workspace(client, member, fake_anthropic):
     client.force_login(member)
 
     response = generate(client, team="bakery")
 
     assert response.status_code == 200
-    assert fake_model.system_prompts == [VOICE]
-    assert fake_model.requests[0]["body"]["messages"][0]["content"] == "A sign for the window"
+    assert fake_anthropic.system_prompts == [VOICE]
+    assert fake_anthropic.requests[0]["body"]["messages"][0]["content"] == "A sign for the window"
 
 
-def test_streamed_generation_carries_it_too(client, member, fake_model):
+def test_streamed_generation_carries_it_too(client, member, fake_anthropic):
     client.force_login(member)
     response = generate(client, team="bakery", stream=True)
     b"".join(response.streaming_content)
-    assert fake_model.system_prompts == [VOICE]
+    assert fake_anthropic.system_prompts == [VOICE]
 
 
-def test_personal_generations_do_not_get_the_team_voice(client, member, fake_model):
+def test_personal_generations_do_not_get_the_team_voice(client, member, fake_anthropic):
     client.force_login(member)
     generate(client)
-    assert fake_model.system_prompts == [None]
+    assert fake_anthropic.system_prompts == [None]
 
 
-def test_an_edited_voice_applies_to_the_next_generation(client, member, fake_model):
+def test_an_edited_voice_applies_to_the_next_generation(client, member, fake_anthropic):
     team = member.memberships.get().team
     owner_client = client.__class__()
     owner_client.force_login(team.owner)
@@ -74,10 +57,10 @@ def test_an_edited_voice_applies_to_the_next_generation(client, member, fake_mod
 
     generate(client, team="bakery")
 
-    assert fake_model.system_prompts == ["Formal. British spelling."]
+    assert fake_anthropic.system_prompts == ["Formal. British spelling."]
 
 
-def test_after_the_owner_downgrades_the_voice_already_set_still_applies(client, member, fake_model):
+def test_after_the_owner_downgrades_the_voice_already_set_still_applies(client, member, fake_anthropic):
     owner = member.memberships.get().team.owner
     owner.plan = "free"
     owner.save()
@@ -85,4 +68,4 @@ def test_after_the_owner_downgrades_the_voice_already_set_still_applies(client, 
 
     assert generate(client, team="bakery").status_code == 200
 
-    assert fake_model.system_prompts == [VOICE]
+    assert fake_anthropic.system_prompts == [VOICE]

@@ -6,7 +6,6 @@ These go through POST /api/generate, with the quota reading limits from the plan
 import json
 
 import pytest
-from django.core.cache import cache
 
 from accounts.models import Membership
 from billing.plans import FREE, PRO, TEAM
@@ -15,13 +14,6 @@ from generation.quota import usage_day
 from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
