@@ -146,18 +146,28 @@ def _invitation(team, pk):
     return get_object_or_404(Invitation, team=team, pk=pk)
 
 
+def _act(request, team, operation, success_message):
+    """Run one team operation; report its refusal or its success, then go back to the members list."""
+    try:
+        operation()
+    except TeamError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success_message())
+    return redirect(_members_url(team))
+
+
 @login_required
 @require_POST
 def team_invitation_resend(request, slug, pk):
     team, membership = get_team_for_member(request.user, slug)
     invitation = _invitation(team, pk)
-    try:
-        teams.resend(membership, invitation)
-    except TeamError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Sent a new link to {invitation.email}; the previous link no longer works.")
-    return redirect(_members_url(team))
+    return _act(
+        request,
+        team,
+        lambda: teams.resend(membership, invitation),
+        lambda: f"Sent a new link to {invitation.email}; the previous link no longer works.",
+    )
 
 
 @login_required
@@ -165,13 +175,12 @@ def team_invitation_resend(request, slug, pk):
 def team_invitation_revoke(request, slug, pk):
     team, membership = get_team_for_member(request.user, slug)
     invitation = _invitation(team, pk)
-    try:
-        teams.revoke(membership, invitation)
-    except TeamError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Revoked the invitation for {invitation.email}.")
-    return redirect(_members_url(team))
+    return _act(
+        request,
+        team,
+        lambda: teams.revoke(membership, invitation),
+        lambda: f"Revoked the invitation for {invitation.email}.",
+    )
 
 
 def _member(team, pk):
@@ -183,14 +192,13 @@ def _member(team, pk):
 def team_member_role(request, slug, pk):
     team, membership = get_team_for_member(request.user, slug)
     target = _member(team, pk)
-    try:
-        teams.change_role(membership, target, request.POST.get("role", ""))
-    except TeamError as error:
-        messages.error(request, str(error))
-    else:
-        target.refresh_from_db()
-        messages.success(request, f"{target.user.display_name} is now {target.get_role_display().lower()}.")
-    return redirect(_members_url(team))
+    role = request.POST.get("role", "")
+    return _act(
+        request,
+        team,
+        lambda: teams.change_role(membership, target, role),
+        lambda: f"{target.user.display_name} is now {Membership.Role(role).label.lower()}.",
+    )
 
 
 @login_required
@@ -198,13 +206,12 @@ def team_member_role(request, slug, pk):
 def team_member_remove(request, slug, pk):
     team, membership = get_team_for_member(request.user, slug)
     target = _member(team, pk)
-    try:
-        teams.remove_member(membership, target)
-    except TeamError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Removed {target.user.display_name} from {team.name}.")
-    return redirect(_members_url(team))
+    return _act(
+        request,
+        team,
+        lambda: teams.remove_member(membership, target),
+        lambda: f"Removed {target.user.display_name} from {team.name}.",
+    )
 
 
 @login_required
@@ -216,16 +223,12 @@ def team_transfer(request, slug):
         messages.error(request, "Choose the admin who becomes the owner.")
         return redirect(_members_url(team))
     target = _member(team, int(member_id))
-    try:
-        teams.transfer_ownership(membership, target)
-    except TeamError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            f"{target.user.display_name} now owns {team.name}; you are an admin. The team now runs on their plan.",
-        )
-    return redirect(_members_url(team))
+    return _act(
+        request,
+        team,
+        lambda: teams.transfer_ownership(membership, target),
+        lambda: f"{target.user.display_name} now owns {team.name}; you are an admin. The team now runs on their plan.",
+    )
 
 
 @login_required

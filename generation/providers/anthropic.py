@@ -44,20 +44,13 @@ def error_kind(error: anthropic.APIError) -> str:
     if isinstance(error, anthropic.APIConnectionError):
         return ErrorKind.CONNECTION
     if isinstance(error, anthropic.APIStatusError):
-        status = error.status_code
-        if status == 429:
-            return ErrorKind.RATE_LIMITED
-        if status in (401, 403):
-            return ErrorKind.AUTH
-        if status == 408:
-            return ErrorKind.TIMEOUT
-        if status >= 500:
-            return ErrorKind.OVERLOADED
+        kind = ErrorKind.for_status(error.status_code)
+        if kind != ErrorKind.BAD_REQUEST and error.status_code >= 400:
+            return kind
+        # A plain 4xx, or an error event inside a 200 stream: the body's error type says more.
         body = error.body if isinstance(error.body, dict) else {}
         body_type = (body.get("error") or {}).get("type") if isinstance(body.get("error"), dict) else None
-        if body_type in BODY_ERROR_KINDS:
-            return BODY_ERROR_KINDS[body_type]
-        return ErrorKind.BAD_REQUEST if 400 <= status < 500 else ErrorKind.OVERLOADED
+        return BODY_ERROR_KINDS.get(body_type, kind)
     return ErrorKind.CONNECTION
 
 

@@ -21,6 +21,19 @@ class ErrorKind:
 
     ALL = (RATE_LIMITED, OVERLOADED, TIMEOUT, CONNECTION, AUTH, BAD_REQUEST)
 
+    @classmethod
+    def for_status(cls, status: int) -> str:
+        """What an HTTP error status means, the same for every provider."""
+        if status == 429:
+            return cls.RATE_LIMITED
+        if status in (401, 403):
+            return cls.AUTH
+        if status == 408:
+            return cls.TIMEOUT
+        if 400 <= status < 500:
+            return cls.BAD_REQUEST
+        return cls.OVERLOADED
+
 
 class ProviderError(Exception):
     def __init__(self, kind: str, message: str):

@@ -33,16 +33,7 @@ def error_kind(error: openai.APIError) -> str:
     if isinstance(error, openai.APIConnectionError):
         return ErrorKind.CONNECTION
     if isinstance(error, openai.APIStatusError):
-        status = error.status_code
-        if status == 429:
-            return ErrorKind.RATE_LIMITED
-        if status in (401, 403):
-            return ErrorKind.AUTH
-        if status == 408:
-            return ErrorKind.TIMEOUT
-        if 400 <= status < 500:
-            return ErrorKind.BAD_REQUEST
-        return ErrorKind.OVERLOADED
+        return ErrorKind.for_status(error.status_code)
     # A mid-stream error event (status 200) or anything else the SDK raises.
     return ErrorKind.OVERLOADED
 
