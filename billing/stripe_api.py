@@ -4,6 +4,8 @@ Every call passes the API key and version explicitly: dj-stripe freezes some def
 time, before tests or settings overrides apply.
 """
 
+import contextlib
+
 import stripe
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -66,10 +68,27 @@ def had_trial(customer: Customer) -> bool:
     return customer.subscriptions.exists()
 
 
+def expire_open_checkouts(customer: Customer) -> None:
+    """Expire the customer's open Checkout sessions, so that at most one can still be paid."""
+    sessions = stripe.checkout.Session.list(customer=customer.id, status="open", limit=100, **api_options())
+    for session in sessions.auto_paging_iter():
+        # Completed or expired since it was listed: it cannot be paid again either way.
+        with contextlib.suppress(stripe.InvalidRequestError):
+            stripe.checkout.Session.expire(session.id, **api_options())
+
+
+@transaction.atomic
 def create_checkout_session(user, lookup_key: str, success_url: str, cancel_url: str) -> str:
-    """A Checkout session for a subscription to ``lookup_key``; returns its hosted URL."""
+    """A Checkout session for a subscription to ``lookup_key``; returns its hosted URL.
+
+    One payable Checkout per customer: a double submit or a second tab must not end in two
+    subscriptions with two trials. The user row stays locked (``customer_for``'s select_for_update,
+    held until this transaction ends) while older open sessions are expired and the new one is
+    created, so two simultaneous checkouts queue and the later one expires the earlier one.
+    """
     price = price_for_lookup_key(lookup_key)
     customer = customer_for(user)
+    expire_open_checkouts(customer)
     subscription_data = {"metadata": {"user_id": str(user.pk), "lookup_key": lookup_key}}
     if not had_trial(customer):
         subscription_data["trial_period_days"] = TRIAL_DAYS

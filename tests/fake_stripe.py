@@ -424,10 +424,23 @@ class FakeStripe:
 
     # Hosted pages
 
+    def expire_checkout_session(self, session_id):
+        """Stripe's POST /v1/checkout/sessions/<id>/expire: only an open session can be expired."""
+        with self.lock:
+            session = self.get("checkout.session", session_id)
+            if session["status"] != "open":
+                raise StripeError(
+                    400, f"Only an open Checkout Session can be expired; this one is {session['status']}."
+                )
+            session["status"] = "expired"
+            return self.public(session)
+
     def pay_checkout(self, session_id):
         """What the hosted Checkout page's Pay button does; returns the URL to send the customer to."""
         with self.lock:
             session = self.get("checkout.session", session_id)
+            if session["status"] == "expired":
+                return session["cancel_url"] or "/"
             if session["status"] != "open":
                 return session["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id)
             params = session["_params"]
@@ -525,10 +538,13 @@ class FakeStripeHandler(BaseHTTPRequestHandler):
 
     def api(self, method, path, params):
         fake = self.fake
-        match = re.fullmatch(r"/v1/(checkout/sessions|billing_portal/sessions|[a-z_]+)(?:/([\w]+))?(/features)?", path)
+        match = re.fullmatch(
+            r"/v1/(checkout/sessions|billing_portal/sessions|[a-z_]+)(?:/([\w]+))?(/features|/expire)?", path
+        )
         if not match:
             raise StripeError(404, f"Unrecognized request URL ({method}: {path}).")
-        resource, object_id, features = match.groups()
+        resource, object_id, suffix = match.groups()
+        features, expire = suffix == "/features", suffix == "/expire"
         kind = self.KINDS.get(resource)
 
         if (method, resource) == ("GET", "account"):
@@ -556,6 +572,8 @@ class FakeStripeHandler(BaseHTTPRequestHandler):
             return self.create_webhook_endpoint(params)
         if (method, resource, object_id) == ("POST", "checkout/sessions", None):
             return self.create_checkout_session(params)
+        if (method, resource) == ("POST", "checkout/sessions") and object_id and expire:
+            return fake.expire_checkout_session(object_id)
         if (method, resource, object_id) == ("POST", "billing_portal/sessions", None):
             return self.create_portal_session(params)
         if (method, resource) == ("DELETE", "subscriptions") and object_id:
@@ -603,6 +621,8 @@ class FakeStripeHandler(BaseHTTPRequestHandler):
             if name in params:
                 items = [o for o in items if keep(o)]
         status = params.get("status")
+        if kind == "checkout.session" and status:
+            items = [o for o in items if o["status"] == status]
         if kind == "subscription" and status != "all":
             items = (
                 [o for o in items if o["status"] == status]
@@ -693,6 +713,11 @@ class FakeStripeHandler(BaseHTTPRequestHandler):
         price = self.fake.price_for(session["_params"]["line_items"][0]["price"])
         product = self.fake.get("product", price["product"])
         trial_days = int(session["_params"].get("subscription_data", {}).get("trial_period_days") or 0)
+        if session["status"] == "expired":
+            return (
+                "<h1>This checkout session has expired</h1>"
+                f'<p><a href="{html.escape(session["cancel_url"] or "/")}">Back</a></p>'
+            )
         amount = f"${price['unit_amount'] / 100:,.2f} per {price['recurring']['interval']}"
         trial = f"<p>{trial_days}-day free trial, then {amount}.</p>" if trial_days else f"<p>{amount}</p>"
         return (

@@ -42,6 +42,18 @@ def test_a_second_checkout_reuses_the_customer(signed_in, fake, user):
     assert Customer.objects.filter(subscriber=user).count() == 1
 
 
+def test_a_new_checkout_expires_the_open_one_so_a_double_submit_cannot_buy_twice(signed_in, fake):
+    first = signed_in.post("/billing/checkout/", {"price": "pro_monthly"})["Location"].rsplit("/", 1)[1]
+    second = signed_in.post("/billing/checkout/", {"price": "team_monthly"})["Location"].rsplit("/", 1)[1]
+
+    assert fake.objects["checkout.session"][first]["status"] == "expired"
+    assert fake.objects["checkout.session"][second]["status"] == "open"
+    assert fake.pay_checkout(first) == "http://testserver/pricing/"
+    fake.pay_checkout(second)
+    [subscription] = fake.objects["subscription"].values()
+    assert subscription["items"]["data"][0]["price"]["lookup_key"] == "team_monthly"
+
+
 def test_the_trial_is_offered_once(signed_in, fake, customer, post_event, user):
     subscription = fake.create_subscription(customer.id, "pro_monthly", trial_days=TRIAL_DAYS)
     post_event(subscription)
