@@ -1,4 +1,5 @@
 import logging
+import re
 
 import stripe
 from django.conf import settings
@@ -19,6 +20,8 @@ logger = logging.getLogger(__name__)
 # The success page polls this often, and gives up (saying so) after this many tries.
 CONFIRM_POLL_SECONDS = 2
 CONFIRM_MAX_POLLS = 60
+# Stripe Checkout session ids ("cs_test_a1B2..."); anything else never came back from Checkout.
+CHECKOUT_SESSION_ID = re.compile(r"cs_\w+", re.ASCII)
 
 
 def see_other(url):
@@ -100,6 +103,9 @@ def checkout(request):
 def checkout_success(request):
     """After Checkout: waits (polling with htmx) for the webhook; it never changes the plan itself."""
     session_id = request.GET.get("session_id", "")
+    if not CHECKOUT_SESSION_ID.fullmatch(session_id):
+        messages.info(request, "That link is not from a Stripe Checkout; your plan and subscription are below.")
+        return redirect("billing")
     try:
         attempt = min(int(request.GET.get("attempt", "0")), CONFIRM_MAX_POLLS)
     except ValueError:

@@ -58,3 +58,13 @@ def test_another_users_session_is_never_confirmed(client, user_factory, paid_ses
     page = client.get(f"/billing/success/?session_id={paid_session}&attempt=x").content.decode()
 
     assert "Confirming your payment" in page
+
+
+@pytest.mark.parametrize("session_id", ["", "%00", "cs_test%00x", "../billing", "x" * 300])
+def test_a_link_without_a_checkout_session_id_goes_to_billing_instead_of_waiting(client, user, session_id):
+    client.force_login(user)
+
+    response = client.get(f"/billing/success/?session_id={session_id}", follow=True)
+
+    assert response.redirect_chain == [("/billing/", 302)]
+    assert "not from a Stripe Checkout" in response.content.decode()
