@@ -1,7 +1,7 @@
 from django import forms
 from django.core.validators import validate_slug
 
-from accounts.models import Membership
+from accounts.models import Invitation, Membership
 from accounts.teams import slug_is_free
 
 BRAND_VOICE_MAX_CHARS = 4000
@@ -28,7 +28,10 @@ class TeamCreateForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(widget=forms.EmailInput(attrs={"placeholder": "colleague@example.com"}))
+    email = forms.EmailField(
+        max_length=Invitation._meta.get_field("email").max_length,
+        widget=forms.EmailInput(attrs={"placeholder": "colleague@example.com"}),
+    )
     role = forms.ChoiceField(
         choices=[(Membership.Role.MEMBER, "Member"), (Membership.Role.ADMIN, "Admin")], initial=Membership.Role.MEMBER
     )

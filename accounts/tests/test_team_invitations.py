@@ -335,3 +335,20 @@ def test_a_team_cannot_send_unlimited_invitations_a_day(client, owner, team, mon
     assert refused.status_code == 400 and "invitations today" in refused.content.decode()
     assert later.status_code == 302
     assert Invitation.objects.filter(email="c@example.com").count() == 1
+
+
+def test_an_address_too_long_to_store_is_a_form_error(client, owner, team):
+    response = invite(client, owner, email="a" * 250 + "@example.com")
+
+    assert response.status_code == 400
+    assert "at most 254 characters" in response.content.decode()
+    assert "a" * 250 + "@example.com" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+@pytest.mark.parametrize("token", ["%00", "abc%00def", "a%2Fb"])
+def test_a_malformed_invitation_token_is_not_found(client, owner, token):
+    client.force_login(owner)
+
+    assert client.get(f"/teams/join/{token}/").status_code == 404
+    assert client.post(f"/teams/join/{token}/").status_code == 404
