@@ -19,8 +19,13 @@ TITLE_MAX_LENGTH = Document._meta.get_field("title").max_length
 RECENT_GENERATIONS = 20
 
 
+def _text(raw) -> str:
+    """Posted text as PostgreSQL can store it: a NUL is dropped rather than failing the request."""
+    return (raw or "").replace("\x00", "")
+
+
 def _title(raw) -> str:
-    return (raw or "").strip()[:TITLE_MAX_LENGTH] or "Untitled"
+    return _text(raw).strip()[:TITLE_MAX_LENGTH] or "Untitled"
 
 
 @login_required
@@ -54,7 +59,7 @@ def document_list(request):
 @require_POST
 def document_create(request):
     """Create a document in the personal workspace or in a team the user may write in."""
-    workspace = request.POST.get("workspace", "personal")
+    workspace = _text(request.POST.get("workspace", "personal"))
     team = None
     if workspace != "personal":
         membership = request.user.memberships.select_related("team").filter(team__slug=workspace).first()
@@ -128,7 +133,7 @@ def document_save(request, pk):
         return TemplateResponse(
             request, "generation/document_detail.html#save_status", {"state": "invalid"}, status=400
         )
-    result = save_body(document, request.POST.get("body", ""), base_version, request.user)
+    result = save_body(document, _text(request.POST.get("body")), base_version, request.user)
     return TemplateResponse(
         request,
         "generation/document_detail.html#save_status",

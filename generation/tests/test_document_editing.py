@@ -116,6 +116,21 @@ def test_a_missing_version_is_a_400_not_a_500(signed_in_client, user):
     assert response.status_code == 400
 
 
+def test_a_nul_character_is_dropped_from_posted_text_instead_of_failing(signed_in_client, user):
+    # PostgreSQL text cannot hold NUL; a pasted one must not turn a save into a server error.
+    response = signed_in_client.post("/documents/new/", {"workspace": "personal", "title": "Draft\x00 one"})
+    document = Document.objects.get(created_by=user)
+    assert response.status_code == 302 and document.title == "Draft one"
+
+    assert save(signed_in_client, document, "Hello\x00 world", document.version).status_code == 200
+    signed_in_client.post(f"/documents/{document.pk}/rename/", {"title": "Final\x00"})
+    document.refresh_from_db()
+    assert (document.title, document.body) == ("Final", "Hello world")
+
+    response = signed_in_client.post("/documents/new/", {"workspace": "acme\x00", "title": "x"})
+    assert response.status_code == 404
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_saves_from_the_same_version_store_exactly_one():
