@@ -82,7 +82,8 @@ def resolve_workspace(user, team_slug, document_id) -> tuple[Team | None, Docume
         if team is None or membership_for(user, team) is None:
             raise Rejected(403, "forbidden", "You are not a member of that team.")
     if document_id not in (None, ""):
-        if isinstance(document_id, bool) or not str(document_id).isdigit():
+        # isdigit() alone lets "²" (int() fails) and "١٢" through; an id is ASCII digits.
+        if isinstance(document_id, bool) or not (str(document_id).isascii() and str(document_id).isdigit()):
             raise Rejected(400, "invalid_request", '"document" must be a document id.')
         pk = int(document_id)
         document = documents_visible_to(user).filter(pk=pk).select_related("team").first() if pk < 2**63 else None

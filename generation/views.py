@@ -75,7 +75,7 @@ def dashboard(request):
 
 @login_required
 def history(request):
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
     generations = Generation.objects.filter(user=request.user).select_related("team", "document")
     if query:
         generations = generations.filter(Q(prompt__icontains=query) | Q(output__icontains=query))

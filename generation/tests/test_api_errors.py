@@ -5,6 +5,7 @@ from datetime import datetime
 import pytest
 from django.test import Client
 
+from accounts.models import ApiKey
 from billing.plans import FREE, PRO
 from generation.models import DailyUsage, Generation
 from generation.quota import usage_day
@@ -86,6 +87,12 @@ def test_bad_prompt_is_invalid_request(signed_in_client, fake_anthropic, body):
 def test_unknown_or_huge_document_id_is_not_found(signed_in_client, fake_anthropic):
     for document in (10**30, 123456):
         assert_error(post_generate(signed_in_client, {"prompt": "x", "document": document}), 404, "not_found")
+    assert_nothing_spent(fake_anthropic)
+
+
+@pytest.mark.parametrize("document", ["²", "١٢", "-1", " 12"], ids=["superscript", "arabic-indic", "negative", "space"])
+def test_document_id_that_is_not_ascii_digits_is_invalid_request(signed_in_client, fake_anthropic, document):
+    assert_error(post_generate(signed_in_client, {"prompt": "x", "document": document}), 400, "invalid_request")
     assert_nothing_spent(fake_anthropic)
 
 
@@ -188,6 +195,30 @@ def test_session_post_with_csrf_token_is_accepted(user):
 def test_wrong_method_is_a_json_405(signed_in_client):
     response = signed_in_client.get("/api/generate")
     assert_error(response, 405, "method_not_allowed")
+
+
+def test_wrong_method_with_an_api_key_still_carries_usage_headers(client, user):
+    _, raw_key = ApiKey.issue(user, "CLI")
+
+    response = client.get("/api/generate", headers={"Authorization": f"Bearer {raw_key}"})
+
+    assert_error(response, 405, "method_not_allowed")
+    assert response["Allow"] == "POST"
+    assert response["X-Usage-Limit"] == str(FREE.daily_generations)
+    assert response["X-Usage-Remaining"] == str(FREE.daily_generations)
+
+
+def test_wrong_method_from_a_stranger_is_unauthorized(client):
+    assert_error(client.get("/api/generate"), 401, "unauthorized")
+
+
+@pytest.mark.parametrize("path", ["/api/generate/", "/api/usage/", "/api/", "/api/v2/generate"])
+def test_unknown_api_address_is_a_json_404(user, fake_anthropic, path):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    response = client.post(path, '{"prompt": "x"}', content_type="application/json")
+    assert_error(response, 404, "not_found")
+    assert_nothing_spent(fake_anthropic)
 
 
 def test_usage_headers_on_success_and_on_errors(signed_in_client, time_machine):

@@ -107,6 +107,15 @@ def test_history_search_matches_prompt_and_answer(signed_in_client, user):
     assert "Birthday card" in page and "Quarterly" not in page
 
 
+def test_history_search_ignores_nul_characters(signed_in_client, user):
+    make_generation(user, prompt="Quarterly investor update")
+
+    response = signed_in_client.get("/history/", {"q": "inves\x00tor"})
+
+    assert response.status_code == 200
+    assert "Quarterly investor update" in response.content.decode()
+
+
 def test_history_is_paginated(signed_in_client, user):
     for n in range(HISTORY_PAGE_SIZE + 3):
         make_generation(user, prompt=f"Prompt #{n:03d}")
