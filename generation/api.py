@@ -66,17 +66,19 @@ def api_view(*methods):
         def wrapper(request, *args, **kwargs):
             caller = None
             try:
-                if request.method not in methods:
-                    raise Rejected(
-                        405, "method_not_allowed", f"Use {' or '.join(methods)}.", headers={"Allow": ", ".join(methods)}
-                    )
+                # Who is asking comes first, so that a 405 to a known caller carries X-Usage-* too.
                 if "Authorization" in request.headers:
                     caller = bearer_user(request)
                 elif request.user.is_authenticated:
                     caller = request.user
-                    check_csrf(request)
                 else:
                     raise Rejected(401, "unauthorized", "Sign in or send an API key.")
+                if request.method not in methods:
+                    raise Rejected(
+                        405, "method_not_allowed", f"Use {' or '.join(methods)}.", headers={"Allow": ", ".join(methods)}
+                    )
+                if "Authorization" not in request.headers:
+                    check_csrf(request)
                 request.api_user = caller
                 response = view(request, *args, **kwargs)
             except Rejected as rejected:
@@ -129,3 +131,9 @@ def generate(request):
 @api_view("GET", "HEAD")
 def usage(request):
     return JsonResponse(stats.usage_summary(request.api_user))
+
+
+@csrf_exempt
+def not_found(request):
+    """Any other /api/ address (e.g. /api/generate/ with a slash): a JSON 404, not the HTML page."""
+    return error_response(Rejected(404, "not_found", f"There is no API endpoint at {request.path}."))

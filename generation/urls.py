@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from generation import api, views
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("history/<int:pk>/", views.history_detail, name="history_detail"),
     path("api/generate", api.generate, name="api_generate"),
     path("api/usage", api.usage, name="api_usage"),
+    re_path(r"^api/", api.not_found),
 ]
