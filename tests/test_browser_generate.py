@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from billing.plans import FREE
 from generation.models import DailyUsage, Generation
+from generation.quota import usage_day
 from tests.fake_llm import Failure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -125,3 +126,40 @@ def test_failed_model_call_says_it_was_not_counted(page, client, user, live_serv
     expect(page.locator("#output")).to_contain_text("Hello from the fake model")
     expect(page.locator("#generate-error")).to_be_hidden()
     expect(page.locator("[data-usage-text]")).to_have_text(f"1 of {FREE.daily_generations}")
+
+
+def test_reset_time_reads_the_same_on_the_generate_page_and_the_dashboard(browser, client, user, live_server):
+    # A browser far from the server's time zone: the pages must not switch to its local format.
+    context = browser.new_context(timezone_id="America/Los_Angeles", locale="en-GB")
+    page = context.new_page()
+    DailyUsage.objects.create(user=user, day=usage_day(), used=FREE.daily_generations)
+    sign_in(page, client, user, live_server)
+
+    page.goto(f"{live_server.url}/dashboard/")
+    on_dashboard = page.locator("[data-usage-reset] time").text_content()
+    page.goto(f"{live_server.url}/generate/")
+    generate(page, "One more, please")
+    expect(page.locator("#limit-modal")).to_be_visible()
+
+    assert re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}, \d\d:\d\d UTC", on_dashboard)
+    expect(page.locator("[data-usage-reset] time")).to_have_text(on_dashboard)
+    expect(page.locator("#limit-reset")).to_have_text(on_dashboard)
+    context.close()
+
+
+def test_long_unbroken_words_wrap_at_phone_width(browser, client, user, live_server, demo_model):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    sign_in(page, client, user, live_server)
+    long_word = "https://example.com/" + "x" * 400
+    demo_model.DEMO_DELAY_SECONDS = 0
+
+    page.goto(f"{live_server.url}/generate/")
+    generate(page, f"Rewrite {long_word}")
+    expect(page.locator("#output")).to_contain_text("Edit freely")
+    generate_width = page.evaluate("document.documentElement.scrollWidth")
+    page.goto(f"{live_server.url}/history/{Generation.objects.get(user=user).pk}/")
+    detail_width = page.evaluate("document.documentElement.scrollWidth")
+
+    assert (generate_width, detail_width) == (390, 390)
+    context.close()

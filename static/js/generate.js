@@ -32,16 +32,21 @@
     return headers["X-CSRFToken"] || "";
   }
 
-  function localTime(iso) {
+  // Reset times read like the server renders them on this page and the dashboard ("Nov 23, 00:00 UTC"),
+  // in the site's time zone, whatever the browser's.
+  function resetLabel(iso) {
     var date = new Date(iso);
     if (isNaN(date)) return iso;
-    return date.toLocaleString([], { weekday: "short", hour: "2-digit", minute: "2-digit" });
-  }
-
-  function showLocalTimes() {
-    document.querySelectorAll("time[data-local-time]").forEach(function (el) {
-      el.textContent = localTime(el.getAttribute("datetime"));
-    });
+    var parts = {};
+    try {
+      new Intl.DateTimeFormat("en-US", {
+        month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+        timeZone: form.dataset.timeZone, timeZoneName: "short",
+      }).formatToParts(date).forEach(function (part) { parts[part.type] = part.value; });
+    } catch (err) {  // a time zone this browser does not know
+      return date.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+    }
+    return parts.month + " " + parts.day + ", " + parts.hour + ":" + parts.minute + " " + parts.timeZoneName;
   }
 
   function updateCounter() {
@@ -68,7 +73,7 @@
     }
     if (resetAt && meterReset) {
       meterReset.setAttribute("datetime", resetAt);
-      meterReset.textContent = localTime(resetAt);
+      meterReset.textContent = resetLabel(resetAt);
     }
   }
 
@@ -115,7 +120,7 @@
     document.getElementById("limit-count").textContent = body.limit;
     var reset = document.getElementById("limit-reset");
     reset.setAttribute("datetime", body.reset_at);
-    reset.textContent = localTime(body.reset_at);
+    reset.textContent = resetLabel(body.reset_at);
     modal.classList.remove("hidden");
     document.getElementById("upgrade-button").focus();
   }
@@ -252,7 +257,6 @@
     if (event.key === "Escape" && !modal.classList.contains("hidden")) closeLimitModal();
   });
 
-  showLocalTimes();
   onWorkspaceChange();
   updateCounter();
 })();
