@@ -34,6 +34,11 @@ def workspaces_for(user) -> list[dict]:
     return workspaces
 
 
+def needs_email_verification(user) -> bool:
+    """Free-plan generations wait for a verified address (DESIGN 9); pages say so before a 403 does."""
+    return not user.plan_info.is_paid and not user.has_verified_email
+
+
 @login_required
 def generate_page(request):
     workspaces = workspaces_for(request.user)
@@ -50,7 +55,7 @@ def generate_page(request):
             "selected_document": request.GET.get("document", ""),
             "upgrade_plan": PLANS["pro"],
             "prompt_max_chars": settings.PROMPT_MAX_CHARS,
-            "needs_verification": not request.user.plan_info.is_paid and not request.user.has_verified_email,
+            "needs_verification": needs_email_verification(request.user),
         },
     )
 
@@ -69,6 +74,7 @@ def dashboard(request):
             "chart": stats.chart_bars(stats.daily_counts(user, today - timedelta(days=29), today)),
             "recent": Generation.objects.filter(user=user).select_related("team")[:5],
             "upgrade_plan": PLANS["pro"],
+            "needs_verification": needs_email_verification(user),
         },
     )
 

@@ -57,13 +57,18 @@ def test_generate_page_offers_workspaces_documents_usage_and_the_upgrade_form(si
     assert "js/generate.js" in page
 
 
-def test_generate_page_asks_unverified_free_users_to_verify(client, user_factory):
+@pytest.mark.parametrize("path", ["/generate/", "/dashboard/"])
+def test_pages_ask_unverified_free_users_to_verify(client, user_factory, path):
     client.force_login(user_factory(verified=False))
-    assert "Verify your email address" in client.get("/generate/").content.decode()
+    page = client.get(path).content.decode()
+    assert "Verify your email address" in page and 'href="/accounts/email/"' in page
 
 
-def test_generate_page_does_not_nag_verified_users(signed_in_client):
-    assert "Verify your email address" not in signed_in_client.get("/generate/").content.decode()
+@pytest.mark.parametrize("path", ["/generate/", "/dashboard/"])
+def test_pages_do_not_nag_verified_or_paying_users(client, user_factory, path):
+    for user in (user_factory(), user_factory(verified=False, plan=PRO.code)):
+        client.force_login(user)
+        assert "Verify your email address" not in client.get(path).content.decode()
 
 
 def test_dashboard_shows_plan_usage_chart_recent_and_upgrade(signed_in_client, user):
