@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from config import views
@@ -11,6 +11,8 @@ urlpatterns = [
     # Sign-in is passwordless: allauth's email-and-password page gives way to the email-code page.
     path("accounts/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("accounts/login/code/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    # No passwords either: a password set here could never be used to sign in.
+    re_path(r"^accounts/password/", RedirectView.as_view(pattern_name="account")),
     path("accounts/", include("allauth.urls")),
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
     path("", include("accounts.urls")),
