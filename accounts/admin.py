@@ -116,7 +116,9 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description="Ban: suspend and end every session")
     def ban(self, request, queryset):
-        banned, ended = moderation.ban(_selected(queryset))
+        if queryset.filter(pk=request.user.pk).exists():  # banning yourself would lock you out of the admin
+            self.message_user(request, "You cannot ban yourself; the others selected are banned.", messages.WARNING)
+        banned, ended = moderation.ban(_selected(queryset).exclude(pk=request.user.pk))
         self.message_user(
             request, f"Banned {_plural(banned, 'user')} and ended {_plural(ended, 'session')}.", messages.SUCCESS
         )

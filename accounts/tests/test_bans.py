@@ -85,3 +85,16 @@ def test_end_all_sessions_signs_the_user_out_everywhere_without_banning(staff_cl
     assert who(laptop).is_anonymous and who(phone).is_anonymous
     sign_in_by_code(laptop, user.email)
     assert who(laptop) == user
+
+
+def test_staff_cannot_ban_themselves(staff_client, user):
+    staff = who(staff_client)
+
+    response = run_action(staff_client, "ban", staff, user)
+
+    page = response.content.decode()
+    assert "You cannot ban yourself" in page and "Banned 1 user" in page
+    staff.refresh_from_db()
+    user.refresh_from_db()
+    assert staff.is_active and not user.is_active
+    assert staff_client.get("/admin/").status_code == 200
