@@ -14,6 +14,7 @@ from djstripe.models import Customer, Price
 from djstripe.settings import djstripe_settings
 
 from billing.plans import TRIAL_DAYS
+from billing.subscriptions import GRANTING_STATUSES
 
 
 class BillingNotConfigured(Exception):
@@ -22,6 +23,10 @@ class BillingNotConfigured(Exception):
 
 class UnknownPrice(Exception):
     pass
+
+
+class AlreadySubscribed(Exception):
+    """Stripe already has a subscription that grants a plan (its webhook may not have landed yet)."""
 
 
 def is_configured() -> bool:
@@ -88,9 +93,13 @@ def create_checkout_session(user, lookup_key: str, success_url: str, cancel_url:
     """
     price = price_for_lookup_key(lookup_key)
     customer = customer_for(user)
+    # Ask Stripe, not the mirror: a Checkout paid a moment ago has a subscription before its webhook lands.
+    subscriptions = stripe.Subscription.list(customer=customer.id, status="all", limit=100, **api_options()).data
+    if any(subscription.status in GRANTING_STATUSES for subscription in subscriptions):
+        raise AlreadySubscribed(customer.id)
     expire_open_checkouts(customer)
     subscription_data = {"metadata": {"user_id": str(user.pk), "lookup_key": lookup_key}}
-    if not had_trial(customer):
+    if not subscriptions and not had_trial(customer):
         subscription_data["trial_period_days"] = TRIAL_DAYS
     session = stripe.checkout.Session.create(
         mode="subscription",

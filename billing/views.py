@@ -78,8 +78,9 @@ def checkout(request):
     if plan_for_lookup_key(lookup_key) is None:
         messages.error(request, "That price does not exist. Pick a plan below.")
         return pricing(request, status=400)
+    already_subscribed = "You already have a subscription: change or cancel it in the billing portal."
     if customers_of(request.user).exists() and request.user.plan_info.is_paid:
-        messages.info(request, "You already have a subscription: change or cancel it in the billing portal.")
+        messages.info(request, already_subscribed)
         return redirect("billing")
     try:
         url = stripe_api.create_checkout_session(
@@ -88,6 +89,9 @@ def checkout(request):
             success_url=request.build_absolute_uri(reverse("checkout_success")) + "?session_id={CHECKOUT_SESSION_ID}",
             cancel_url=request.build_absolute_uri(reverse("pricing")),
         )
+    except stripe_api.AlreadySubscribed:
+        messages.info(request, already_subscribed)
+        return redirect("billing")
     except stripe_api.UnknownPrice:
         logger.exception("Checkout for %s", lookup_key)
         messages.error(request, "This plan is not available for purchase yet. Please try again later.")

@@ -54,6 +54,28 @@ def test_a_new_checkout_expires_the_open_one_so_a_double_submit_cannot_buy_twice
     assert subscription["items"]["data"][0]["price"]["lookup_key"] == "team_monthly"
 
 
+def test_a_checkout_paid_before_its_webhook_landed_is_not_bought_again(signed_in, fake, user):
+    first = signed_in.post("/billing/checkout/", {"price": "pro_monthly"})["Location"].rsplit("/", 1)[1]
+    fake.pay_checkout(first)  # no webhook delivered yet: the mirror and user.plan still say Free
+
+    response = signed_in.post("/billing/checkout/", {"price": "pro_yearly"}, follow=True)
+
+    assert response.redirect_chain == [("/billing/", 302)]
+    assert "You already have a subscription" in response.content.decode()
+    assert len(fake.calls("POST", "/v1/checkout/sessions")) == 1
+    assert len(fake.objects["subscription"]) == 1
+
+
+def test_no_second_trial_after_a_cancellation_the_mirror_has_not_seen(signed_in, fake, customer):
+    subscription = fake.create_subscription(customer.id, "pro_monthly", trial_days=TRIAL_DAYS)
+    fake.cancel_subscription(subscription["data"]["object"]["id"])  # neither event was delivered
+
+    signed_in.post("/billing/checkout/", {"price": "pro_monthly"})
+
+    [params] = fake.calls("POST", "/v1/checkout/sessions")
+    assert "trial_period_days" not in params["subscription_data"]
+
+
 def test_the_trial_is_offered_once(signed_in, fake, customer, post_event, user):
     subscription = fake.create_subscription(customer.id, "pro_monthly", trial_days=TRIAL_DAYS)
     post_event(subscription)
