@@ -137,3 +137,21 @@ def test_a_conflicting_edit_is_reported_not_overwritten(open_as, live_server, ow
     expect(page.locator("#save-status")).to_contain_text("Saved at")
     document.refresh_from_db()
     assert document.body == "Start. Olive's words."
+
+
+def test_a_save_the_server_refuses_before_the_view_is_reported_not_left_saving(open_as, live_server, owner, settings):
+    from tests.factories import DocumentFactory
+
+    document = DocumentFactory(created_by=owner, body="Short.")
+    page = open_as(owner)
+    page.goto(f"{live_server.url}/documents/{document.pk}/")
+    # Django answers 400 itself, before the view and without our status fragment, above this size.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_000
+
+    page.fill("#document-body", "word " * 1_000)
+
+    expect(page.locator("#save-status")).to_contain_text("Not saved: the server refused this text")
+    expect(page.locator("#save-status")).to_have_attribute("data-state", "error")
+    expect(page.locator("#document-body")).to_have_value("word " * 1_000)
+    document.refresh_from_db()
+    assert document.body == "Short."

@@ -48,9 +48,15 @@
     document.addEventListener("htmx:beforeSwap", (evt) => {
       if (!fromEditor(evt)) return;
       const code = evt.detail.xhr.status;
-      if (code === 409 || code === 403 || code === 400) {
+      // Our own refusals carry a #save-status; a 400/403/413 without one came from Django or a proxy
+      // (body too large, CSRF after signing out) and must not leave "Saving…" on screen.
+      const answered = evt.detail.xhr.responseText.includes('id="save-status"');
+      if ((code === 409 || code === 403 || code === 400) && answered) {
         evt.detail.shouldSwap = true;
         evt.detail.isError = false;
+      } else if (code === 400 || code === 403 || code === 413) {
+        evt.detail.isError = false; // handled here: nothing to swap, nothing to log
+        setStatus("Not saved: the server refused this text (it may be too long, or you were signed out). Copy your text before you reload.", "error");
       } else if (code === 404) {
         setStatus("Not saved: this document is no longer available to you.", "error");
       } else if (code >= 500) {
