@@ -129,6 +129,10 @@ def team_brand_voice(request, slug):
 @require_POST
 def team_invite(request, slug):
     team, membership = get_team_for_member(request.user, slug)
+    if not can(membership, Action.INVITE):
+        # Such a member has no invite form on the team page to show a field error in.
+        messages.error(request, teams.DENIED_MESSAGES[Action.INVITE])
+        return redirect(_members_url(team))
     form = InviteForm(request.POST)
     if form.is_valid():
         try:

@@ -145,8 +145,9 @@ def require(membership, action, target=None) -> None:
 DENIED_MESSAGES = {
     Action.INVITE: "Only the owner and admins can invite people, and only while the team has the Team plan.",
     Action.EDIT_BRAND_VOICE: "Only the owner and admins can edit the brand voice, while the team has the Team plan.",
-    Action.CHANGE_ROLE: "The owner's role cannot be changed; transfer ownership instead.",
-    Action.REMOVE_MEMBER: "That member cannot be removed by you.",
+    Action.CHANGE_ROLE: "Only the owner and admins change roles, never their own or the owner's; "
+    "ownership moves by transfer.",
+    Action.REMOVE_MEMBER: "Only the owner and admins remove people, never themselves (leave instead) or the owner.",
     Action.TRANSFER_OWNERSHIP: "Only the owner can transfer ownership, and only to an admin.",
     Action.LEAVE: "The owner cannot leave: transfer ownership to an admin first, or delete the team.",
 }

@@ -240,3 +240,30 @@ def test_delete_team_view(client, crew, actor, allowed):
     team, _ = crew
     _post(client, crew, actor, "/teams/{slug}/delete/", {"confirm_slug": team.slug})
     assert team.__class__.objects.filter(pk=team.pk).exists() is not allowed
+
+
+def test_a_refused_invitation_says_why_on_the_team_page(client, crew):
+    response = _post(
+        client, crew, "member", "/teams/{slug}/invitations/", {"email": "new@example.com", "role": "member"}
+    )
+
+    page = client.get(response["Location"]).content.decode()
+    assert "Only the owner and admins can invite people" in page
+
+
+@pytest.mark.parametrize(
+    ("actor", "target", "url"),
+    [
+        ("member", "member2", "/teams/{slug}/members/{pk}/role/"),
+        ("admin", "admin", "/teams/{slug}/members/{pk}/role/"),
+        ("member", "member2", "/teams/{slug}/members/{pk}/remove/"),
+    ],
+)
+def test_a_refused_member_change_does_not_blame_the_owner(client, crew, actor, target, url):
+    team, people = crew
+
+    response = _post(client, crew, actor, url.replace("{pk}", str(people[target].pk)), {"role": "admin"})
+
+    page = client.get(response["Location"]).content.decode()
+    assert "Only the owner and admins" in page
+    assert "The owner&#x27;s role cannot be changed" not in page
