@@ -8,6 +8,8 @@ import json
 from datetime import timedelta
 from functools import wraps
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse, StreamingHttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
@@ -83,6 +85,16 @@ def api_view(*methods):
                 response = view(request, *args, **kwargs)
             except Rejected as rejected:
                 response = error_response(rejected)
+            except RequestDataTooBig:  # Django would answer its HTML 400 page
+                response = error_response(
+                    Rejected(
+                        413,
+                        "prompt_too_long",
+                        f"The request body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes; "
+                        f"a prompt may have at most {settings.PROMPT_MAX_CHARS} characters.",
+                        max_chars=settings.PROMPT_MAX_CHARS,
+                    )
+                )
             if caller is not None:
                 status = getattr(request, "usage_status", None) or quota.usage_status(
                     caller, getattr(request, "usage_plan", None) or caller.plan_info

@@ -1,5 +1,6 @@
 """Every row of DESIGN 7's error table, the X-Usage-* headers, and "a rejected call never reaches the model"."""
 
+import json
 from datetime import datetime
 
 import pytest
@@ -168,6 +169,18 @@ def test_rate_limit_window_resets_after_a_minute(signed_in_client, settings, tim
     assert post_generate(signed_in_client, {"prompt": "Hi", "stream": False}).status_code == 429
     time_machine.move_to("2026-05-04 10:01:05+00:00", tick=False)
     assert post_generate(signed_in_client, {"prompt": "Hi", "stream": False}).status_code == 200
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded"])
+def test_body_over_the_upload_limit_is_413_json(signed_in_client, fake_anthropic, settings, content_type):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps({"prompt": "x" * 2000})
+
+    response = signed_in_client.post("/api/generate", body, content_type=content_type)
+
+    assert_error(response, 413, "prompt_too_long")
+    assert response["X-Usage-Limit"] == str(FREE.daily_generations)
+    assert_nothing_spent(fake_anthropic)
 
 
 def test_session_post_without_csrf_token_is_refused(user, fake_anthropic):
