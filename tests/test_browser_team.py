@@ -155,3 +155,17 @@ def test_a_save_the_server_refuses_before_the_view_is_reported_not_left_saving(o
     expect(page.locator("#document-body")).to_have_value("word " * 1_000)
     document.refresh_from_db()
     assert document.body == "Short."
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_long_unbroken_names_wrap_instead_of_widening_the_page(open_as, live_server, owner, width):
+    from tests.factories import DocumentFactory, TeamFactory
+
+    team = TeamFactory(owner=owner, name="W" * 100, slug="wide", brand_voice="V" * 3000)
+    document = DocumentFactory(team=team, created_by=owner, title="T" * 200, body="B" * 3000)
+    page = open_as(owner)
+    page.set_viewport_size({"width": width, "height": 900})
+
+    for path in ["/teams/", "/teams/wide/", "/teams/wide/history/", "/documents/", f"/documents/{document.pk}/"]:
+        page.goto(f"{live_server.url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
