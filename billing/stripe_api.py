@@ -82,39 +82,41 @@ def expire_open_checkouts(customer: Customer) -> None:
             stripe.checkout.Session.expire(session.id, **api_options())
 
 
-@transaction.atomic
 def create_checkout_session(user, lookup_key: str, success_url: str, cancel_url: str) -> str:
     """A Checkout session for a subscription to ``lookup_key``; returns its hosted URL.
 
     One payable Checkout per customer: a double submit or a second tab must not end in two
-    subscriptions with two trials. The user row stays locked (``customer_for``'s select_for_update,
-    held until this transaction ends) while older open sessions are expired and the new one is
+    subscriptions with two trials. The user row stays locked (select_for_update) while Stripe is
+    asked for the customer's subscriptions, older open sessions are expired and the new one is
     created, so two simultaneous checkouts queue and the later one expires the earlier one.
     """
     price = price_for_lookup_key(lookup_key)
+    # Committed on its own: a Stripe error below must not drop the row of a customer Stripe already has.
     customer = customer_for(user)
-    # Ask Stripe, not the mirror: a Checkout paid a moment ago has a subscription before its webhook lands.
-    subscriptions = stripe.Subscription.list(customer=customer.id, status="all", limit=100, **api_options()).data
-    if any(subscription.status in GRANTING_STATUSES for subscription in subscriptions):
-        raise AlreadySubscribed(customer.id)
-    expire_open_checkouts(customer)
-    subscription_data = {"metadata": {"user_id": str(user.pk), "lookup_key": lookup_key}}
-    if not subscriptions and not had_trial(customer):
-        subscription_data["trial_period_days"] = TRIAL_DAYS
-    session = stripe.checkout.Session.create(
-        mode="subscription",
-        customer=customer.id,
-        client_reference_id=str(user.pk),
-        line_items=[{"price": price.id, "quantity": 1}],
-        subscription_data=subscription_data,
-        allow_promotion_codes=True,
-        tax_id_collection={"enabled": True},
-        # Stripe requires these when collecting tax ids for an existing customer.
-        customer_update={"name": "auto", "address": "auto"},
-        success_url=success_url,
-        cancel_url=cancel_url,
-        **api_options(),
-    )
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        # Ask Stripe, not the mirror: a Checkout paid a moment ago has a subscription before its webhook lands.
+        subscriptions = stripe.Subscription.list(customer=customer.id, status="all", limit=100, **api_options()).data
+        if any(subscription.status in GRANTING_STATUSES for subscription in subscriptions):
+            raise AlreadySubscribed(customer.id)
+        expire_open_checkouts(customer)
+        subscription_data = {"metadata": {"user_id": str(user.pk), "lookup_key": lookup_key}}
+        if not subscriptions and not had_trial(customer):
+            subscription_data["trial_period_days"] = TRIAL_DAYS
+        session = stripe.checkout.Session.create(
+            mode="subscription",
+            customer=customer.id,
+            client_reference_id=str(user.pk),
+            line_items=[{"price": price.id, "quantity": 1}],
+            subscription_data=subscription_data,
+            allow_promotion_codes=True,
+            tax_id_collection={"enabled": True},
+            # Stripe requires these when collecting tax ids for an existing customer.
+            customer_update={"name": "auto", "address": "auto"},
+            success_url=success_url,
+            cancel_url=cancel_url,
+            **api_options(),
+        )
     return session.url
 
 

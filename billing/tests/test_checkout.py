@@ -1,6 +1,7 @@
 """POST /billing/checkout/ sends the user to Stripe Checkout with the right parameters."""
 
 import pytest
+import stripe
 from djstripe.models import Customer
 
 from billing.plans import TRIAL_DAYS
@@ -74,6 +75,20 @@ def test_no_second_trial_after_a_cancellation_the_mirror_has_not_seen(signed_in,
 
     [params] = fake.calls("POST", "/v1/checkout/sessions")
     assert "trial_period_days" not in params["subscription_data"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stripe_error_during_checkout_keeps_the_customer_it_created(signed_in, fake, user, monkeypatch):
+    def refuse(**params):
+        raise stripe.APIConnectionError("Stripe is down")
+
+    monkeypatch.setattr(stripe.checkout.Session, "create", refuse)
+
+    response = signed_in.post("/billing/checkout/", {"price": "pro_monthly"})
+
+    assert response.status_code == 502
+    [stripe_customer] = fake.objects["customer"].values()
+    assert Customer.objects.get(subscriber=user).id == stripe_customer["id"]
 
 
 def test_the_trial_is_offered_once(signed_in, fake, customer, post_event, user):
