@@ -3,19 +3,11 @@
 import json
 
 import pytest
-from django.core.cache import cache
 
 from accounts.models import Invitation, Membership
 from tests.factories import DocumentFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
