@@ -2,30 +2,26 @@ from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, Max, OuterRef
 
 from accounts import moderation
 from accounts.models import ApiKey, User
 from billing.plans import PLANS
-from billing.summary import stripe_summary
-from generation import quota
-from generation.models import DailyUsage
 
 
-def _plural(count, word):
+def plural(count, word):
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _selected(queryset):
+def selected_users(queryset):
     """The chosen users without the list's annotations, which UPDATE and DELETE cannot carry."""
     return User.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
 
 
 def _set_plan_action(plan):
     def set_plan(modeladmin, request, queryset):
-        changed = _selected(queryset).exclude(plan=plan.code).update(plan=plan.code)
-        modeladmin.message_user(request, f"Set {_plural(changed, 'user')} to the {plan.name} plan.", messages.SUCCESS)
+        changed = selected_users(queryset).exclude(plan=plan.code).update(plan=plan.code)
+        modeladmin.message_user(request, f"Set {plural(changed, 'user')} to the {plan.name} plan.", messages.SUCCESS)
 
     set_plan.__name__ = f"set_plan_{plan.code}"
     return admin.action(description=f"Set plan by hand: {plan.name}")(set_plan)
@@ -45,6 +41,10 @@ class UserSessionInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """Users as staff see them. Figures other apps own are added by those apps' admin modules, which
+    subclass this one and register it again: billing's Stripe summary (billing/admin.py), then
+    generation's usage today and its reset (generation/admin.py)."""
+
     ordering = ["-date_joined"]
     list_display = [
         "email",
@@ -52,33 +52,30 @@ class UserAdmin(DjangoUserAdmin):
         "verified_email",
         "last_seen",
         "active_sessions",
-        "usage_today",
         "is_active",
         "is_staff",
         "date_joined",
     ]
     list_filter = ["plan", "is_active", "is_staff"]
     search_fields = ["email", "name"]
-    readonly_fields = ["stripe_summary", "usage_today", "banned_at", "last_login", "date_joined"]
+    readonly_fields = ["banned_at", "last_login", "date_joined"]
     inlines = [UserSessionInline]
     actions = [
         "ban",
         "unban",
         "end_all_sessions",
-        "reset_usage_today",
         *[_set_plan_action(plan) for plan in PLANS.values()],
     ]
     fieldsets = [
         (None, {"fields": ["email", "name"]}),
-        ("Plan and usage", {"fields": ["plan", "usage_today", "stripe_summary"]}),
+        ("Plan", {"fields": ["plan"]}),
         ("Status", {"fields": ["is_active", "banned_at", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]})]
 
     def get_queryset(self, request):
-        """One query for the whole list: sessions, last seen, verification and today's usage as annotations."""
-        today = DailyUsage.objects.filter(user=OuterRef("pk"), day=quota.usage_day()).values("used")[:1]
+        """One query for the whole list: sessions, last seen and verification as annotations."""
         return (
             super()
             .get_queryset(request)
@@ -86,7 +83,6 @@ class UserAdmin(DjangoUserAdmin):
                 session_count=Count("usersession", distinct=True),
                 session_last_seen=Max("usersession__last_seen_at"),
                 verified_email_exists=Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)),
-                used_today=Coalesce(Subquery(today, output_field=IntegerField()), 0),
             )
         )
 
@@ -102,43 +98,26 @@ class UserAdmin(DjangoUserAdmin):
     def active_sessions(self, user):
         return user.session_count
 
-    @admin.display(description="Used today")
-    def usage_today(self, user):
-        used = getattr(user, "used_today", None)
-        if used is None:
-            used = quota.used_today(user)
-        limit = user.plan_info.daily_generations
-        return f"{used} / {'unlimited' if limit is None else limit}"
-
-    @admin.display(description="Stripe")
-    def stripe_summary(self, user):
-        return stripe_summary(user)
-
     @admin.action(description="Ban: suspend and end every session")
     def ban(self, request, queryset):
         if queryset.filter(pk=request.user.pk).exists():  # banning yourself would lock you out of the admin
             self.message_user(request, "You cannot ban yourself; the others selected are banned.", messages.WARNING)
-        banned, ended = moderation.ban(_selected(queryset).exclude(pk=request.user.pk))
+        banned, ended = moderation.ban(selected_users(queryset).exclude(pk=request.user.pk))
         self.message_user(
-            request, f"Banned {_plural(banned, 'user')} and ended {_plural(ended, 'session')}.", messages.SUCCESS
+            request, f"Banned {plural(banned, 'user')} and ended {plural(ended, 'session')}.", messages.SUCCESS
         )
 
     @admin.action(description="Unban: let them sign in again")
     def unban(self, request, queryset):
-        changed = moderation.unban(_selected(queryset))
-        self.message_user(request, f"Unbanned {_plural(changed, 'user')}.", messages.SUCCESS)
+        changed = moderation.unban(selected_users(queryset))
+        self.message_user(request, f"Unbanned {plural(changed, 'user')}.", messages.SUCCESS)
 
     @admin.action(description="End all sessions (sign out everywhere)")
     def end_all_sessions(self, request, queryset):
-        ended = moderation.end_sessions(_selected(queryset))
+        ended = moderation.end_sessions(selected_users(queryset))
         self.message_user(
-            request, f"Ended {_plural(ended, 'session')} of {_plural(queryset.count(), 'user')}.", messages.SUCCESS
+            request, f"Ended {plural(ended, 'session')} of {plural(queryset.count(), 'user')}.", messages.SUCCESS
         )
-
-    @admin.action(description="Reset today's usage")
-    def reset_usage_today(self, request, queryset):
-        changed = quota.reset_today(_selected(queryset))
-        self.message_user(request, f"Reset today's usage of {_plural(changed, 'user')}.", messages.SUCCESS)
 
 
 @admin.register(ApiKey)

@@ -16,8 +16,18 @@ class LoginForm(RequestLoginCodeForm):
     def clean_email(self):
         email = super().clean_email()
         if email and self._user is None:
+            # A private attribute: allauth 65.21's RequestLoginCodeForm keeps the account it found in
+            # ``_user``, and RequestLoginCodeView.form_valid sends the code to that account; allauth has no
+            # public hook that includes inactive accounts. Guarded by accounts/tests/test_bans.py
+            # (test_a_banned_user_who_signs_in_is_told_the_account_is_suspended) and
+            # accounts/tests/test_email_code_login.py (new and known addresses).
             self._user = User.objects.filter(email__iexact=email, is_active=False).first()
         return email
+
+    @property
+    def has_account(self) -> bool:
+        """Whether the address belongs to an account (active or suspended); if not, /login/ signs it up."""
+        return self._user is not None
 
 
 class ApiKeyForm(forms.ModelForm):

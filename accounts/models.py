@@ -5,8 +5,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from billing.plans import DEFAULT_PLAN, PLAN_CHOICES, get_plan
 
@@ -100,6 +101,28 @@ class ApiKey(models.Model):
         return self.revoked_at is None
 
 
+def owner_memberships(through: str = "") -> Prefetch:
+    """Prefetch each team's owner membership (with its user) onto ``team.owner_memberships``, which
+    ``Team.owner`` reads. ``through`` is the path to the teams: "team__" from memberships."""
+    return Prefetch(
+        f"{through}memberships",
+        queryset=Membership.objects.filter(role=Membership.Role.OWNER).select_related("user"),
+        to_attr="owner_memberships",
+    )
+
+
+class TeamQuerySet(models.QuerySet):
+    def with_owner(self):
+        """Each team with its owner: one more query for all of them, so ``owner`` and ``plan_info`` cost nothing."""
+        return self.prefetch_related(owner_memberships())
+
+
+class MembershipQuerySet(models.QuerySet):
+    def with_team(self):
+        """Each membership with its team and the team's owner, in two queries however many there are."""
+        return self.select_related("team").prefetch_related(owner_memberships(through="team__"))
+
+
 class Team(models.Model):
     """A shared workspace. Its plan is its owner's plan."""
 
@@ -110,16 +133,24 @@ class Team(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = TeamQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
 
-    @property
+    @cached_property
     def owner(self):
-        membership = self.memberships.select_related("user").filter(role=Membership.Role.OWNER).first()
-        return membership.user if membership else None
+        """The owning user (None for a team whose owner left it, which staff must fix).
+
+        Loaded with the team by ``Team.objects.with_owner()``; otherwise one query, once per instance.
+        """
+        owners = getattr(self, "owner_memberships", None)
+        if owners is None:
+            owners = list(self.memberships.select_related("user").filter(role=Membership.Role.OWNER))
+        return owners[0].user if owners else None
 
     @property
     def plan_info(self):
@@ -139,6 +170,8 @@ class Membership(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(auto_now_add=True)
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         ordering = ["joined_at"]
         constraints = [
@@ -150,8 +183,11 @@ class Membership(models.Model):
         return f"{self.user} in {self.team} ({self.role})"
 
 
+INVITATION_VALID_DAYS = 7
+
+
 def invitation_expiry():
-    return timezone.now() + timedelta(days=7)
+    return timezone.now() + timedelta(days=INVITATION_VALID_DAYS)
 
 
 def invitation_token():
@@ -159,7 +195,7 @@ def invitation_token():
 
 
 class Invitation(models.Model):
-    """A single-use invitation link sent by email; it expires after seven days."""
+    """A single-use invitation link sent by email; it expires after ``INVITATION_VALID_DAYS``."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()

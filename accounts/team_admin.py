@@ -5,8 +5,8 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
 
+from accounts.invitations import invitation_status, invitation_url
 from accounts.models import Invitation, Membership, Team
-from accounts.teams import invitation_status, invitation_url
 
 
 class MembershipAdminForm(forms.ModelForm):
@@ -58,7 +58,8 @@ class TeamAdmin(admin.ModelAdmin):
     inlines = [MembershipInline, InvitationInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(member_total=Count("memberships", distinct=True))
+        """Owners (hence plans) load with the teams, and member counts as an annotation: no query per row."""
+        return super().get_queryset(request).with_owner().annotate(member_total=Count("memberships", distinct=True))
 
     @admin.display(description="Owner")
     def owner_email(self, team):

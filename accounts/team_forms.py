@@ -5,6 +5,8 @@ from accounts.models import Invitation, Membership
 from accounts.teams import slug_is_free
 
 BRAND_VOICE_MAX_CHARS = 4000
+# The roles people are invited as or changed to; ownership moves by transfer only.
+ROLE_CHOICES = [(Membership.Role.MEMBER, "Member"), (Membership.Role.ADMIN, "Admin")]
 
 
 class TeamCreateForm(forms.Form):
@@ -32,9 +34,16 @@ class InviteForm(forms.Form):
         max_length=Invitation._meta.get_field("email").max_length,
         widget=forms.EmailInput(attrs={"placeholder": "colleague@example.com"}),
     )
-    role = forms.ChoiceField(
-        choices=[(Membership.Role.MEMBER, "Member"), (Membership.Role.ADMIN, "Admin")], initial=Membership.Role.MEMBER
-    )
+    role = forms.ChoiceField(choices=ROLE_CHOICES, initial=Membership.Role.MEMBER)
+
+
+class RoleForm(forms.Form):
+    """A member's role, shown selected on the team page for those who may change it."""
+
+    role = forms.ChoiceField(choices=ROLE_CHOICES)
+
+    def __init__(self, member, **kwargs):
+        super().__init__(initial={"role": member.role}, auto_id=f"member-{member.pk}-%s", **kwargs)
 
 
 class BrandVoiceForm(forms.Form):

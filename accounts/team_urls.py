@@ -3,13 +3,12 @@ from django.urls import path
 from accounts import team_views
 
 # "join" and "new" cannot be team slugs (accounts.teams.RESERVED_SLUGS). Tokens are URL-safe base64,
-# which the slug converter matches exactly.
+# which the slug converter matches exactly. A team's history page is generation's (generation/urls.py).
 urlpatterns = [
     path("teams/", team_views.team_list, name="team_list"),
     path("teams/new/slug/", team_views.team_suggest_slug, name="team_suggest_slug"),
     path("teams/join/<slug:token>/", team_views.team_invitation, name="team_invitation"),
     path("teams/<slug:slug>/", team_views.team_detail, name="team_detail"),
-    path("teams/<slug:slug>/history/", team_views.team_history, name="team_history"),
     path("teams/<slug:slug>/brand-voice/", team_views.team_brand_voice, name="team_brand_voice"),
     path("teams/<slug:slug>/invitations/", team_views.team_invite, name="team_invite"),
     path(

@@ -1,26 +1,30 @@
+"""Team pages: the list, creation, the overview with members and invitations, and every team change.
+
+Views under /teams/<slug>/ get the caller's ``Workspace`` from ``team_view`` (404 for non-members)
+and leave every permission to it: refusals come from accounts/permissions.py. The overview's
+documents, recent generations and usage belong to generation, which supplies them as template
+tags (generation/templatetags/team_panels.py), keeping this app free of imports from it.
+"""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import teams
-from accounts.models import Invitation, Membership
-from accounts.team_forms import BrandVoiceForm, InviteForm, TeamCreateForm
-from accounts.teams import Action, TeamError, can, get_team_for_member
-from billing.plans import TEAM
-from generation.models import Generation
-
-RECENT_GENERATIONS = 10
-RECENT_DOCUMENTS = 20
-HISTORY_PAGE_SIZE = 25
+from accounts import invitations, teams
+from accounts.models import INVITATION_VALID_DAYS, Invitation, Membership
+from accounts.permissions import Action, NotAllowed
+from accounts.team_forms import BrandVoiceForm, InviteForm, RoleForm, TeamCreateForm
+from accounts.teams import TeamError
+from accounts.workspaces import team_view, team_workspaces
+from billing.plans import COLLABORATION_PLAN
 
 
-def _members_url(team):
-    return reverse("team_detail", args=[team.slug]) + "#members"
+def _members_url(workspace):
+    return reverse("team_detail", args=[workspace.team.slug]) + "#members"
 
 
 @login_required
@@ -38,12 +42,21 @@ def team_list(request):
                 return redirect("team_detail", slug=team.slug)
     else:
         form = TeamCreateForm()
-    memberships = (
-        request.user.memberships.select_related("team")
-        .annotate(member_total=Count("team__memberships"))
-        .order_by("team__name")
+    member_totals = dict(
+        Membership.objects.filter(team__memberships__user=request.user)
+        .values("team")
+        .annotate(total=Count("pk"))
+        .values_list("team", "total")
     )
-    return render(request, "accounts/team_list.html", {"memberships": memberships, "form": form, "team_plan": TEAM})
+    return render(
+        request,
+        "accounts/team_list.html",
+        {
+            "teams": [(workspace, member_totals[workspace.team_id]) for workspace in team_workspaces(request.user)],
+            "form": form,
+            "team_plan": COLLABORATION_PLAN,
+        },
+    )
 
 
 @login_required
@@ -53,216 +66,195 @@ def team_suggest_slug(request):
     return JsonResponse({"slug": teams.suggest_slug(request.GET.get("name", ""))})
 
 
-def _detail_context(request, team, membership, invite_form=None):
-    is_manager = can(membership, Action.VIEW_USAGE)
+def _detail_context(workspace, invite_form=None):
+    team = workspace.team
     members = list(team.memberships.select_related("user").order_by("joined_at"))
     for member in members:
-        member.may_change_role = can(membership, Action.CHANGE_ROLE, member)
-        member.may_remove = can(membership, Action.REMOVE_MEMBER, member)
-    invitations = list(teams.open_invitations(team)) if is_manager else []
-    for invitation in invitations:
-        invitation.status = teams.invitation_status(invitation)
+        member.role_form = RoleForm(member) if workspace.can(Action.CHANGE_ROLE, member) else None
+        member.may_remove = workspace.can(Action.REMOVE_MEMBER, member)
+    open_invitations = list(invitations.open_invitations(team)) if workspace.may["revoke_invitation"] else []
+    for invitation in open_invitations:
+        invitation.status = invitations.invitation_status(invitation)
     return {
+        "workspace": workspace,
         "team": team,
-        "membership": membership,
         "members": members,
-        "admins": [member for member in members if can(membership, Action.TRANSFER_OWNERSHIP, member)],
-        "plan": team.plan_info,
-        "owner": next((member.user for member in members if member.role == Membership.Role.OWNER), None),
-        "collaboration": teams.has_collaboration(team),
-        "team_plan": TEAM,
-        "documents": team.documents.select_related("last_edited_by")[:RECENT_DOCUMENTS],
-        "document_limit": RECENT_DOCUMENTS,
-        "generations": Generation.objects.filter(team=team).select_related("user")[:RECENT_GENERATIONS],
-        "invitations": invitations,
-        "seats_left": teams.seats_left(team),
-        "usage": teams.member_usage_this_month(team) if is_manager else None,
-        "month_start": teams.month_start(),
+        "admins": [member for member in members if workspace.can(Action.TRANSFER_OWNERSHIP, member)],
+        "team_plan": COLLABORATION_PLAN,
+        "invitations": open_invitations,
+        "seats_left": invitations.seats_left(team),
         "invite_form": invite_form or InviteForm(),
-        "may": {action.value: can(membership, action) for action in Action},
+        "invitation_days": INVITATION_VALID_DAYS,
     }
 
 
 @login_required
 @require_GET
-def team_detail(request, slug):
-    team, membership = get_team_for_member(request.user, slug)
-    return render(request, "accounts/team_detail.html", _detail_context(request, team, membership))
-
-
-@login_required
-@require_GET
-def team_history(request, slug):
-    team, membership = get_team_for_member(request.user, slug)
-    generations = Generation.objects.filter(team=team).select_related("user", "document")
-    member_filter = request.GET.get("member", "")
-    if member_filter.isdigit():
-        generations = generations.filter(user_id=int(member_filter))
-    page = Paginator(generations, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    members = team.memberships.select_related("user").order_by("user__email")
-    return render(
-        request,
-        "accounts/team_history.html",
-        {"team": team, "membership": membership, "page": page, "members": members, "member_filter": member_filter},
-    )
+@team_view
+def team_detail(request, workspace):
+    return render(request, "accounts/team_detail.html", _detail_context(workspace))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def team_brand_voice(request, slug):
-    team, membership = get_team_for_member(request.user, slug)
-    if not can(membership, Action.EDIT_BRAND_VOICE):
-        messages.error(request, teams.DENIED_MESSAGES[Action.EDIT_BRAND_VOICE])
-        return redirect("team_detail", slug=slug)
+@team_view
+def team_brand_voice(request, workspace):
+    if not workspace.can(Action.EDIT_BRAND_VOICE):
+        messages.error(request, workspace.refusal(Action.EDIT_BRAND_VOICE))
+        return redirect("team_detail", slug=workspace.key)
     if request.method == "POST":
         form = BrandVoiceForm(request.POST)
         if form.is_valid():
-            teams.update_brand_voice(membership, form.cleaned_data["brand_voice"])
+            teams.update_brand_voice(workspace, form.cleaned_data["brand_voice"])
             messages.success(request, "Brand voice saved. The next generation in this team uses it.")
-            return redirect("team_detail", slug=slug)
+            return redirect("team_detail", slug=workspace.key)
     else:
-        form = BrandVoiceForm(initial={"brand_voice": team.brand_voice})
-    return render(request, "accounts/team_brand_voice.html", {"team": team, "form": form})
+        form = BrandVoiceForm(initial={"brand_voice": workspace.team.brand_voice})
+    return render(request, "accounts/team_brand_voice.html", {"workspace": workspace, "form": form})
 
 
 @login_required
 @require_POST
-def team_invite(request, slug):
-    team, membership = get_team_for_member(request.user, slug)
-    if not can(membership, Action.INVITE):
+@team_view
+def team_invite(request, workspace):
+    if not workspace.can(Action.INVITE):
         # Such a member has no invite form on the team page to show a field error in.
-        messages.error(request, teams.DENIED_MESSAGES[Action.INVITE])
-        return redirect(_members_url(team))
+        messages.error(request, workspace.refusal(Action.INVITE))
+        return redirect(_members_url(workspace))
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
-            invitation = teams.invite(membership, form.cleaned_data["email"], form.cleaned_data["role"])
-        except TeamError as error:
+            invitation = invitations.invite(workspace, form.cleaned_data["email"], form.cleaned_data["role"])
+        except NotAllowed as error:
             form.add_error("email", str(error))
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}. The link works for 7 days.")
-            return redirect(_members_url(team))
-    context = _detail_context(request, team, membership, invite_form=form)
-    return render(request, "accounts/team_detail.html", context, status=400)
+            messages.success(
+                request, f"Invitation sent to {invitation.email}. The link works for {INVITATION_VALID_DAYS} days."
+            )
+            return redirect(_members_url(workspace))
+    return render(request, "accounts/team_detail.html", _detail_context(workspace, invite_form=form), status=400)
 
 
-def _invitation(team, pk):
-    return get_object_or_404(Invitation, team=team, pk=pk)
-
-
-def _act(request, team, operation, success_message):
-    """Run one team operation; report its refusal or its success, then go back to the members list."""
+def _act(request, workspace, change, success_message):
+    """Make one team change; report its refusal (NotAllowed, TeamError included) or its success, then go
+    back to the members list."""
     try:
-        operation()
-    except TeamError as error:
+        change()
+    except NotAllowed as error:
         messages.error(request, str(error))
     else:
         messages.success(request, success_message())
-    return redirect(_members_url(team))
+    return redirect(_members_url(workspace))
+
+
+def _invitation(workspace, pk):
+    return get_object_or_404(Invitation, team=workspace.team, pk=pk)
+
+
+def _member(workspace, pk):
+    return get_object_or_404(Membership.objects.select_related("user"), team=workspace.team, pk=pk)
 
 
 @login_required
 @require_POST
-def team_invitation_resend(request, slug, pk):
-    team, membership = get_team_for_member(request.user, slug)
-    invitation = _invitation(team, pk)
+@team_view
+def team_invitation_resend(request, workspace, pk):
+    invitation = _invitation(workspace, pk)
     return _act(
         request,
-        team,
-        lambda: teams.resend(membership, invitation),
+        workspace,
+        lambda: invitations.resend(workspace, invitation),
         lambda: f"Sent a new link to {invitation.email}; the previous link no longer works.",
     )
 
 
 @login_required
 @require_POST
-def team_invitation_revoke(request, slug, pk):
-    team, membership = get_team_for_member(request.user, slug)
-    invitation = _invitation(team, pk)
+@team_view
+def team_invitation_revoke(request, workspace, pk):
+    invitation = _invitation(workspace, pk)
     return _act(
         request,
-        team,
-        lambda: teams.revoke(membership, invitation),
+        workspace,
+        lambda: invitations.revoke(workspace, invitation),
         lambda: f"Revoked the invitation for {invitation.email}.",
     )
 
 
-def _member(team, pk):
-    return get_object_or_404(Membership.objects.select_related("user"), team=team, pk=pk)
-
-
 @login_required
 @require_POST
-def team_member_role(request, slug, pk):
-    team, membership = get_team_for_member(request.user, slug)
-    target = _member(team, pk)
+@team_view
+def team_member_role(request, workspace, pk):
+    target = _member(workspace, pk)
     role = request.POST.get("role", "")
     return _act(
         request,
-        team,
-        lambda: teams.change_role(membership, target, role),
+        workspace,
+        lambda: teams.change_role(workspace, target, role),
         lambda: f"{target.user.display_name} is now {Membership.Role(role).label.lower()}.",
     )
 
 
 @login_required
 @require_POST
-def team_member_remove(request, slug, pk):
-    team, membership = get_team_for_member(request.user, slug)
-    target = _member(team, pk)
+@team_view
+def team_member_remove(request, workspace, pk):
+    target = _member(workspace, pk)
     return _act(
         request,
-        team,
-        lambda: teams.remove_member(membership, target),
-        lambda: f"Removed {target.user.display_name} from {team.name}.",
+        workspace,
+        lambda: teams.remove_member(workspace, target),
+        lambda: f"Removed {target.user.display_name} from {workspace.name}.",
     )
 
 
 @login_required
 @require_POST
-def team_transfer(request, slug):
-    team, membership = get_team_for_member(request.user, slug)
+@team_view
+def team_transfer(request, workspace):
     member_id = request.POST.get("member", "")
     if not member_id.isdigit():
         messages.error(request, "Choose the admin who becomes the owner.")
-        return redirect(_members_url(team))
-    target = _member(team, int(member_id))
+        return redirect(_members_url(workspace))
+    target = _member(workspace, int(member_id))
     return _act(
         request,
-        team,
-        lambda: teams.transfer_ownership(membership, target),
-        lambda: f"{target.user.display_name} now owns {team.name}; you are an admin. The team now runs on their plan.",
+        workspace,
+        lambda: teams.transfer_ownership(workspace, target),
+        lambda: (
+            f"{target.user.display_name} now owns {workspace.name}; you are an admin. The team now runs on their plan."
+        ),
     )
 
 
 @login_required
 @require_POST
-def team_leave(request, slug):
-    team, membership = get_team_for_member(request.user, slug)
+@team_view
+def team_leave(request, workspace):
     try:
-        teams.leave(membership)
-    except TeamError as error:
+        teams.leave(workspace)
+    except NotAllowed as error:
         messages.error(request, str(error))
-        return redirect(_members_url(team))
-    messages.success(request, f"You left {team.name}.")
+        return redirect(_members_url(workspace))
+    messages.success(request, f"You left {workspace.name}.")
     return redirect("team_list")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def team_delete(request, slug):
-    team, membership = get_team_for_member(request.user, slug)
-    if not can(membership, Action.DELETE_TEAM):
-        messages.error(request, "Only the owner can delete the team.")
-        return redirect("team_detail", slug=slug)
+@team_view
+def team_delete(request, workspace):
+    if not workspace.can(Action.DELETE_TEAM):
+        messages.error(request, workspace.refusal(Action.DELETE_TEAM))
+        return redirect("team_detail", slug=workspace.key)
     error = None
     if request.method == "POST":
-        if request.POST.get("confirm_slug", "").strip() == team.slug:
-            teams.delete_team(membership)
-            messages.success(request, f"Deleted {team.name} and its documents.")
+        if request.POST.get("confirm_slug", "").strip() == workspace.key:
+            teams.delete_team(workspace)
+            messages.success(request, f"Deleted {workspace.name} and its documents.")
             return redirect("team_list")
-        error = f"Type {team.slug} to confirm."
-    return render(request, "accounts/team_confirm_delete.html", {"team": team, "error": error})
+        error = f"Type {workspace.key} to confirm."
+    return render(request, "accounts/team_confirm_delete.html", {"workspace": workspace, "error": error})
 
 
 @require_http_methods(["GET", "POST"])
@@ -273,12 +265,12 @@ def team_invitation(request, token):
         return render(request, "accounts/team_invitation.html", {"invitation": invitation, "error": None})
     if request.method == "POST":
         try:
-            membership = teams.accept(token, request.user)
+            membership = invitations.accept(token, request.user)
         except TeamError as error:
             return render(
                 request, "accounts/team_invitation.html", {"invitation": invitation, "error": str(error)}, status=400
             )
         messages.success(request, f"Welcome to {membership.team.name}.")
         return redirect("team_detail", slug=membership.team.slug)
-    error = teams.invitation_problem(invitation, request.user)
+    error = invitations.invitation_problem(invitation, request.user)
     return render(request, "accounts/team_invitation.html", {"invitation": invitation, "error": error})

@@ -1,4 +1,3 @@
-from allauth.account.internal.stagekit import clear_login
 from allauth.account.views import RequestLoginCodeView
 from allauth.account.views import signup as allauth_signup
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
@@ -7,6 +6,7 @@ from allauth.usersessions.models import UserSession
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -29,15 +29,16 @@ class LoginView(RequestLoginCodeView):
     def get_form_class(self):
         return self.form_class
 
-    def _redirect_to_pending_stage(self, request, stage):
-        """Revisiting the page resumes a pending code; submitting an address starts afresh."""
-        if request.method == "POST":
-            clear_login(request)
-            return None
-        return super()._redirect_to_pending_stage(request, stage)
+    def dispatch(self, request, *args, **kwargs):
+        """Revisiting the page resumes a pending code (allauth redirects to it); submitting an address
+        starts afresh: the anonymous session, which holds only that pending sign-in or sign-up, is
+        flushed, so allauth has nothing to resume instead of sending the new code."""
+        if request.method == "POST" and not request.user.is_authenticated:
+            request.session.flush()
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
-        if form._user is None:
+        if not form.has_account:
             return allauth_signup(self.request)
         return super().form_valid(form)
 
@@ -94,7 +95,7 @@ def api_key_revoke(request, pk):
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
         messages.success(request, f"API key “{key.name}” revoked. Requests using it are refused from now on.")
-    return redirect("/account/#api-keys")
+    return redirect(reverse("account") + "#api-keys")
 
 
 @login_required
@@ -103,7 +104,7 @@ def end_other_sessions(request):
     ended = sum(1 for session in UserSession.objects.filter(user=request.user) if not session.is_current())
     ManageUserSessionsForm(request=request).save(request)
     messages.success(request, f"Signed out {ended} other session{'s' if ended != 1 else ''}.")
-    return redirect("/account/#sessions")
+    return redirect(reverse("account") + "#sessions")
 
 
 @login_required
@@ -115,7 +116,7 @@ def end_session(request, pk):
     else:
         session.end()
         messages.success(request, "Session signed out.")
-    return redirect("/account/#sessions")
+    return redirect(reverse("account") + "#sessions")
 
 
 @login_required
@@ -127,4 +128,4 @@ def disconnect_social_account(request):
     else:
         for error in form.non_field_errors() or ["That account is not connected."]:
             messages.error(request, error)
-    return redirect("/account/#connections")
+    return redirect(reverse("account") + "#connections")

@@ -5,13 +5,14 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from billing.plans import get_plan
 from billing.subscriptions import subscribed_plan
 
 
 def billing_url() -> str:
-    return f"{settings.SITE_URL}/billing/"
+    return settings.SITE_URL + reverse("billing")
 
 
 def send(user, template: str, context: dict) -> None:

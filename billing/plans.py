@@ -1,7 +1,11 @@
-"""The plan catalog: the one place where plans, prices and limits are defined.
+"""The plan catalog: the one place where plans, prices, limits and plan features are defined.
 
-Views, templates, quota code and tests read limits from here; Stripe prices are found by
-their lookup keys (``pro_monthly``, ``pro_yearly``, ``team_monthly``, ``team_yearly``).
+Every other module reads limits from here: the quota (``daily_generations``), the model call
+(``max_output_tokens``), teams (``collaboration``, ``max_team_members``) and the pages (``features``,
+which are worded from those numbers, so a changed limit changes what the pricing page says).
+Stripe prices are found by their lookup keys (``pro_monthly``, ``pro_yearly``, ``team_monthly``,
+``team_yearly``). This module imports nothing from the apps: everyone may use it
+(docs/architecture.md, "The arrow").
 """
 
 from dataclasses import dataclass
@@ -9,6 +13,7 @@ from decimal import Decimal
 
 TRIAL_DAYS = 7
 YEARLY_DISCOUNT_PERCENT = 20
+INTERVALS = ("month", "year")
 
 
 @dataclass(frozen=True)
@@ -18,10 +23,11 @@ class Plan:
     monthly_price: Decimal
     daily_generations: int | None  # None means unlimited
     max_output_tokens: int
-    collaboration: bool
+    collaboration: bool  # a team whose owner is on this plan is a shared, writable workspace
+    api_keys: bool  # the account page offers API keys
     tagline: str
-    features: tuple[str, ...]
-    max_team_members: int | None = None  # None means no maximum
+    max_team_members: int | None = None  # members plus pending invitations; None means no maximum
+    highlight: str = ""  # a badge on the pricing page, e.g. "Most popular"
 
     @property
     def is_paid(self) -> bool:
@@ -32,6 +38,31 @@ class Plan:
         return self.daily_generations is None
 
     @property
+    def generations_label(self) -> str:
+        """The daily limit in words: "10 generations a day" or "Unlimited generations"."""
+        if self.is_unlimited:
+            return "Unlimited generations"
+        return f"{self.daily_generations:,} generations a day"
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        """What the plan includes, worded from its numbers and flags (the pricing page lists these)."""
+        features = [self.generations_label, f"Answers up to {self.max_output_tokens:,} tokens"]
+        if self.collaboration:
+            features += ["Shared documents and history", "Team brand voice"]
+            if self.max_team_members is not None:
+                features.append(f"Up to {self.max_team_members} people, with roles and invitations")
+            else:
+                features.append("Roles and invitations")
+        else:
+            features.append("Personal documents and history")
+        if self.api_keys:
+            features.append("API keys")
+        if self.is_paid:
+            features.append(f"{TRIAL_DAYS}-day free trial")
+        return tuple(features)
+
+    @property
     def yearly_price(self) -> Decimal:
         return (self.monthly_price * 12 * (100 - YEARLY_DISCOUNT_PERCENT) / 100).quantize(Decimal("0.01"))
 
@@ -39,22 +70,30 @@ class Plan:
     def yearly_monthly_equivalent(self) -> Decimal:
         return (self.yearly_price / 12).quantize(Decimal("0.01"))
 
+    @property
+    def yearly_saving(self) -> Decimal:
+        """What paying yearly saves over twelve monthly payments."""
+        return self.monthly_price * 12 - self.yearly_price
+
     def lookup_key(self, interval: str) -> str:
         return f"{self.code}_{interval}ly"
 
     @property
     def lookup_keys_by_interval(self) -> tuple[tuple[str, str], ...]:
         """(interval, lookup key) pairs, e.g. ("month", "pro_monthly"), for templates."""
-        return tuple((interval, self.lookup_key(interval)) for interval in ("month", "year")) if self.is_paid else ()
-
-    @property
-    def yearly_saving(self) -> Decimal:
-        """What paying yearly saves over twelve monthly payments."""
-        return self.monthly_price * 12 - self.yearly_price
+        return tuple((interval, self.lookup_key(interval)) for interval in INTERVALS) if self.is_paid else ()
 
     @property
     def lookup_keys(self) -> tuple[str, ...]:
-        return (self.lookup_key("month"), self.lookup_key("year")) if self.is_paid else ()
+        return tuple(key for _, key in self.lookup_keys_by_interval)
+
+    @property
+    def monthly_lookup_key(self) -> str:
+        return self.lookup_key("month")
+
+    @property
+    def yearly_lookup_key(self) -> str:
+        return self.lookup_key("year")
 
 
 FREE = Plan(
@@ -64,8 +103,8 @@ FREE = Plan(
     daily_generations=10,
     max_output_tokens=500,
     collaboration=False,
+    api_keys=False,
     tagline="Try Inkwell on your own drafts.",
-    features=("10 generations a day", "Answers up to 500 tokens", "Personal documents and history"),
 )
 PRO = Plan(
     code="pro",
@@ -74,8 +113,9 @@ PRO = Plan(
     daily_generations=100,
     max_output_tokens=2000,
     collaboration=False,
+    api_keys=True,
     tagline="For people who write every day.",
-    features=("100 generations a day", "Answers up to 2,000 tokens", "API keys", "7-day free trial"),
+    highlight="Most popular",
 )
 TEAM = Plan(
     code="team",
@@ -84,23 +124,20 @@ TEAM = Plan(
     daily_generations=None,
     max_output_tokens=2000,
     collaboration=True,
+    api_keys=True,
     tagline="One house style for the whole team.",
-    features=(
-        "Unlimited generations",
-        "Shared documents and history",
-        "Team brand voice",
-        "Roles and invitations",
-        "7-day free trial",
-    ),
+    max_team_members=10,
 )
 
+# Ordered worst to best: when a customer has several live subscriptions, the best one wins.
 PLANS = {plan.code: plan for plan in (FREE, PRO, TEAM)}
 PAID_PLANS = tuple(plan for plan in PLANS.values() if plan.is_paid)
 PLAN_CHOICES = [(plan.code, plan.name) for plan in PLANS.values()]
 DEFAULT_PLAN = FREE.code
-# Ordered worst to best: when a customer has several live subscriptions, the best one wins.
 PLAN_RANK = {code: rank for rank, code in enumerate(PLANS)}
 LOOKUP_KEYS = {key: plan for plan in PAID_PLANS for key in plan.lookup_keys}
+# The plan a team needs to be a shared, writable workspace: the cheapest one with collaboration.
+COLLABORATION_PLAN = min((plan for plan in PAID_PLANS if plan.collaboration), key=lambda plan: plan.monthly_price)
 
 
 def get_plan(code: str) -> Plan:
@@ -110,3 +147,10 @@ def get_plan(code: str) -> Plan:
 
 def plan_for_lookup_key(lookup_key: str) -> Plan | None:
     return LOOKUP_KEYS.get(lookup_key)
+
+
+def upgrade_for(plan: Plan) -> Plan | None:
+    """The plan offered to someone on ``plan`` who wants more: the next one up the catalog (None at the top)."""
+    codes = list(PLANS)
+    rank = codes.index(plan.code)
+    return PLANS[codes[rank + 1]] if rank + 1 < len(codes) else None

@@ -115,8 +115,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "/login/"
-LOGIN_REDIRECT_URL = "/dashboard/"
+LOGIN_URL = "login"  # URL names, resolved by Django
+LOGIN_REDIRECT_URL = "dashboard"
 
 # Sessions live in the database so staff can end them (bans) and users can see them.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -1,7 +1,44 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.text import Truncator
 
+from accounts.admin import plural, selected_users
+from accounts.models import User
+from billing.admin import UserAdmin as BillingUserAdmin
+from generation import quota
 from generation.models import DailyUsage, Generation
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(BillingUserAdmin):
+    """The staff user page with generation's part: today's usage, and resetting it."""
+
+    list_display = [*BillingUserAdmin.list_display, "usage_today"]
+    readonly_fields = [*BillingUserAdmin.readonly_fields, "usage_today"]
+    fieldsets = [*BillingUserAdmin.fieldsets, ("Usage", {"fields": ["usage_today"]})]
+    actions = [*BillingUserAdmin.actions, "reset_usage_today"]
+
+    def get_queryset(self, request):
+        """Today's usage as one more annotation, so the list stays one query."""
+        today = DailyUsage.objects.filter(user=OuterRef("pk"), day=quota.usage_day()).values("used")[:1]
+        used_today = Coalesce(Subquery(today, output_field=IntegerField()), 0)
+        return super().get_queryset(request).annotate(used_today=used_today)
+
+    @admin.display(description="Used today")
+    def usage_today(self, user):
+        used = getattr(user, "used_today", None)
+        if used is None:  # the change page's object is not annotated
+            used = quota.used_today(user)
+        limit = user.plan_info.daily_generations
+        return f"{used} / {'unlimited' if limit is None else limit}"
+
+    @admin.action(description="Reset today's usage")
+    def reset_usage_today(self, request, queryset):
+        changed = quota.reset_today(selected_users(queryset))
+        self.message_user(request, f"Reset today's usage of {plural(changed, 'user')}.", messages.SUCCESS)
 
 
 @admin.register(Generation)

@@ -1,7 +1,9 @@
-"""The JSON API: POST /api/generate and GET /api/usage (DESIGN 7).
+"""The JSON API: POST /api/generate and GET /api/usage (docs/api.md is the reference).
 
 Callers authenticate with the session cookie (plus X-CSRFToken on POST) or with
 ``Authorization: Bearer <api key>`` (no CSRF: the key is not sent automatically by a browser).
+This module is the only place that knows HTTP for generations: it maps the service's domain
+errors (generation/service.py) to statuses and bodies in ``GENERATION_ERRORS``.
 """
 
 import json
@@ -12,55 +14,95 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse, StreamingHttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import ApiKey
 from generation import quota, service, stats
-from generation.service import Rejected
 
 LAST_USED_PRECISION = timedelta(minutes=1)
 
+# Domain error -> (status, error code); docs/api.md has the same table for callers.
+GENERATION_ERRORS = {
+    service.InvalidRequest: (400, "invalid_request"),
+    service.PromptTooLong: (413, "prompt_too_long"),
+    service.Forbidden: (403, "forbidden"),
+    service.DocumentNotFound: (404, "not_found"),
+    service.EmailUnverified: (403, "email_unverified"),
+    service.RateLimited: (429, "rate_limited"),
+    service.LimitReached: (402, "daily_limit_reached"),
+    service.ModelUnavailable: (502, "model_unavailable"),
+}
 
-def error_response(rejected: Rejected) -> JsonResponse:
-    response = JsonResponse(rejected.body(), status=rejected.status)
-    for name, value in rejected.headers.items():
+
+class ApiError(Exception):
+    """A refusal that belongs to HTTP rather than to generations: authentication, CSRF, method, body, address."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict | None = None, **details):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.headers, self.details = headers or {}, details
+
+
+def error_response(status: int, code: str, message: str, headers: dict | None = None, **details) -> JsonResponse:
+    """The one shape of every API error: ``{"error": code, "message": ..., **details}``."""
+    response = JsonResponse({"error": code, "message": message, **details}, status=status)
+    for name, value in (headers or {}).items():
         response[name] = value
     return response
 
 
+def api_error_response(error: ApiError) -> JsonResponse:
+    return error_response(error.status, error.code, error.message, error.headers, **error.details)
+
+
+def generation_error_response(error: service.GenerationError) -> JsonResponse:
+    status, code = GENERATION_ERRORS[type(error)]
+    details = dict(error.details)
+    headers = {}
+    if isinstance(error, service.RateLimited):
+        headers["Retry-After"] = str(details["retry_after"])
+    if isinstance(error, service.LimitReached):
+        details["upgrade_url"] = reverse("pricing")
+    return error_response(status, code, error.message, headers, **details)
+
+
+def with_usage_headers(response, status: quota.UsageStatus):
+    """X-Usage-* on an answer to a known caller: where they stand today under the plan that applied."""
+    response["X-Usage-Limit"] = "unlimited" if status.limit is None else str(status.limit)
+    response["X-Usage-Remaining"] = "unlimited" if status.remaining is None else str(status.remaining)
+    response["X-Usage-Reset"] = status.reset_at.isoformat()
+    return response
+
+
 def bearer_user(request):
-    """The active user behind the request's API key; Rejected 401 for a bad, revoked or banned key."""
+    """The active user behind the request's API key; ApiError 401 for a bad, revoked or banned key."""
     scheme, _, raw_key = request.headers["Authorization"].partition(" ")
     if scheme.lower() != "bearer" or not raw_key.strip():
-        raise Rejected(401, "unauthorized", 'Use "Authorization: Bearer <api key>".')
+        raise ApiError(401, "unauthorized", 'Use "Authorization: Bearer <api key>".')
     key = ApiKey.objects.select_related("user").filter(key_hash=ApiKey.hash(raw_key.strip())).first()
     if key is None or not key.is_active or not key.user.is_active:
-        raise Rejected(401, "unauthorized", "This API key is not valid or has been revoked.")
+        raise ApiError(401, "unauthorized", "This API key is not valid or has been revoked.")
     now = timezone.now()
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_PRECISION:  # spare a write per call
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     return key.user
 
 
-class CsrfCheck(CsrfViewMiddleware):
-    def _reject(self, request, reason):
-        raise Rejected(403, "csrf_failed", f"CSRF check failed ({reason}). Send the X-CSRFToken header.")
-
-
 def check_csrf(request) -> None:
-    check = CsrfCheck(lambda request: None)
-    check.process_request(request)
-    check.process_view(request, None, (), {})
+    """Django's own CSRF check, run here because API views are csrf_exempt for bearer callers.
+
+    ``process_view`` answers None when the request passes and the CSRF failure page otherwise.
+    """
+    if CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {}) is not None:
+        raise ApiError(403, "csrf_failed", "CSRF check failed. Send the X-CSRFToken header with the csrftoken cookie.")
 
 
 def api_view(*methods):
-    """Authenticate, turn Rejected into JSON errors, and put X-Usage-* on every answer to a known caller.
-
-    The view may set ``request.usage_plan`` (e.g. a team's plan) for the headers, or
-    ``request.usage_status`` when it has just read it; by default they describe the caller's
-    own plan.
-    """
+    """Authenticate, pass the caller to the view, turn errors into JSON, and put X-Usage-* on every
+    answer to a known caller: for the caller's own plan, unless the view already set them for the
+    plan that applied (a team's)."""
 
     def decorator(view):
         @csrf_exempt
@@ -74,34 +116,28 @@ def api_view(*methods):
                 elif request.user.is_authenticated:
                     caller = request.user
                 else:
-                    raise Rejected(401, "unauthorized", "Sign in or send an API key.")
+                    raise ApiError(401, "unauthorized", "Sign in or send an API key.")
                 if request.method not in methods:
-                    raise Rejected(
+                    raise ApiError(
                         405, "method_not_allowed", f"Use {' or '.join(methods)}.", headers={"Allow": ", ".join(methods)}
                     )
                 if "Authorization" not in request.headers:
                     check_csrf(request)
-                request.api_user = caller
-                response = view(request, *args, **kwargs)
-            except Rejected as rejected:
-                response = error_response(rejected)
+                response = view(request, caller, *args, **kwargs)
+            except ApiError as error:
+                response = api_error_response(error)
+            except service.GenerationError as error:
+                response = generation_error_response(error)
             except RequestDataTooBig:  # Django would answer its HTML 400 page
                 response = error_response(
-                    Rejected(
-                        413,
-                        "prompt_too_long",
-                        f"The request body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes; "
-                        f"a prompt may have at most {settings.PROMPT_MAX_CHARS} characters.",
-                        max_chars=settings.PROMPT_MAX_CHARS,
-                    )
+                    413,
+                    "prompt_too_long",
+                    f"The request body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes; "
+                    f"a prompt may have at most {settings.PROMPT_MAX_CHARS} characters.",
+                    max_chars=settings.PROMPT_MAX_CHARS,
                 )
-            if caller is not None:
-                status = getattr(request, "usage_status", None) or quota.usage_status(
-                    caller, getattr(request, "usage_plan", None) or caller.plan_info
-                )
-                response["X-Usage-Limit"] = "unlimited" if status.limit is None else str(status.limit)
-                response["X-Usage-Remaining"] = "unlimited" if status.remaining is None else str(status.remaining)
-                response["X-Usage-Reset"] = status.reset_at.isoformat()
+            if caller is not None and "X-Usage-Limit" not in response:
+                with_usage_headers(response, quota.usage_status(caller, caller.plan_info))
             response["Cache-Control"] = "no-store"
             return response
 
@@ -116,36 +152,43 @@ def event_stream(run: service.Run):
     events = run.events()
     try:
         for event, data in events:
+            if event == "error":
+                data = {"error": GENERATION_ERRORS[service.ModelUnavailable][1], **data}
             yield f"event: {event}\ndata: {json.dumps(data)}\n\n"
     finally:
         events.close()
 
 
-@api_view("POST")
-def generate(request):
+def read_json(request):
     try:
-        data = json.loads(request.body or b"")
+        return json.loads(request.body or b"")
     except (ValueError, RecursionError):  # malformed JSON, bad UTF-8, absurd nesting
-        raise Rejected(400, "invalid_request", "The body must be JSON.") from None
-    job = service.prepare(request.api_user, data)
-    request.usage_plan = job.plan
-    run = service.start(job)
-    run.open()
-    if data.get("stream", True) is False:
-        answer = run.collect()
-        request.usage_status = run.usage
-        return JsonResponse(answer)
+        raise ApiError(400, "invalid_request", "The body must be JSON.") from None
+
+
+@api_view("POST")
+def generate(request, caller):
+    data = read_json(request)
+    job = service.prepare(caller, data)
+    # From here on the usage headers describe the plan the generation runs under (a team's, perhaps).
+    try:
+        run = service.start(job)
+        run.open()
+        if data.get("stream", True) is False:
+            return with_usage_headers(JsonResponse(run.collect()), run.usage)
+    except service.GenerationError as error:
+        return with_usage_headers(generation_error_response(error), error.usage or quota.usage_status(caller, job.plan))
     response = StreamingHttpResponse(event_stream(run), content_type="text/event-stream")
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
-    return response
+    return with_usage_headers(response, quota.usage_status(caller, job.plan))
 
 
 @api_view("GET", "HEAD")
-def usage(request):
-    return JsonResponse(stats.usage_summary(request.api_user))
+def usage(request, caller):
+    return JsonResponse(stats.usage_summary(caller))
 
 
 @csrf_exempt
 def not_found(request):
     """Any other /api/ address (e.g. /api/generate/ with a slash): a JSON 404, not the HTML page."""
-    return error_response(Rejected(404, "not_found", f"There is no API endpoint at {request.path}."))
+    return error_response(404, "not_found", f"There is no API endpoint at {request.path}.")

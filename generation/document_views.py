@@ -1,18 +1,21 @@
+"""Document pages: the list by workspace, the editor (autosave, live updates), rename, delete.
+
+Every view opens the document with its workspace (generation/documents.py) and asks that
+workspace what the caller may do; refusals use the permission table's words.
+"""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap
 
-from accounts.teams import Action, can, has_collaboration
-from generation.documents import (
-    documents_visible_to,
-    get_document_for,
-    may_delete,
-    may_edit,
-    save_body,
-)
+from accounts.permissions import Action
+from accounts.workspaces import PERSONAL, NotAMember, workspace_for, workspaces_for
+from billing.plans import COLLABORATION_PLAN
+from generation.documents import documents_visible_to, open_document, save_body
 from generation.models import Document
 
 TITLE_MAX_LENGTH = Document._meta.get_field("title").max_length
@@ -31,46 +34,30 @@ def _title(raw) -> str:
 @login_required
 @require_GET
 def document_list(request):
-    memberships = list(request.user.memberships.select_related("team").order_by("team__name"))
     documents = list(documents_visible_to(request.user).select_related("last_edited_by", "created_by"))
     workspaces = [
-        {
-            "name": "Personal",
-            "slug": "personal",
-            "team": None,
-            "may_create": True,
-            "documents": [doc for doc in documents if doc.team_id is None],
-        }
+        (workspace, [document for document in documents if document.team_id == workspace.team_id])
+        for workspace in workspaces_for(request.user)
     ]
-    for membership in memberships:
-        workspaces.append(
-            {
-                "name": membership.team.name,
-                "slug": membership.team.slug,
-                "team": membership.team,
-                "may_create": can(membership, Action.EDIT_DOCUMENTS),
-                "documents": [doc for doc in documents if doc.team_id == membership.team_id],
-            }
-        )
-    return render(request, "generation/document_list.html", {"workspaces": workspaces})
+    return render(request, "generation/document_list.html", {"workspaces": workspaces, "team_plan": COLLABORATION_PLAN})
 
 
 @login_required
 @require_POST
 def document_create(request):
     """Create a document in the personal workspace or in a team the user may write in."""
-    workspace = _text(request.POST.get("workspace", "personal"))
-    team = None
-    if workspace != "personal":
-        membership = request.user.memberships.select_related("team").filter(team__slug=workspace).first()
-        if membership is None:
-            raise Http404("No such team.")
-        if not can(membership, Action.EDIT_DOCUMENTS):
-            messages.error(request, f"{membership.team.name} needs the Team plan to create documents.")
-            return redirect("team_detail", slug=membership.team.slug)
-        team = membership.team
+    try:
+        workspace = workspace_for(request.user, _text(request.POST.get("workspace", PERSONAL)))
+    except NotAMember:
+        raise Http404("No such team.") from None
+    if not workspace.can(Action.EDIT_DOCUMENTS):
+        messages.error(request, workspace.refusal(Action.EDIT_DOCUMENTS))
+        return redirect("team_detail", slug=workspace.key)
     document = Document.objects.create(
-        title=_title(request.POST.get("title")), team=team, created_by=request.user, last_edited_by=request.user
+        title=_title(request.POST.get("title")),
+        team=workspace.team,
+        created_by=request.user,
+        last_edited_by=request.user,
     )
     return redirect("document_detail", pk=document.pk)
 
@@ -82,16 +69,16 @@ def _generations(document):
 @login_required
 @require_GET
 def document_detail(request, pk):
-    document = get_document_for(request.user, pk)
+    document, workspace = open_document(request.user, pk)
     return render(
         request,
         "generation/document_detail.html",
         {
             "document": document,
-            "may_edit": may_edit(request.user, document),
-            "may_delete": may_delete(request.user, document),
-            "needs_team_plan": document.team is not None and not has_collaboration(document.team),
+            "workspace": workspace,
+            "may_delete": workspace.can(Action.DELETE_DOCUMENT, document),
             "generations": _generations(document),
+            "team_plan": COLLABORATION_PLAN,
         },
     )
 
@@ -100,7 +87,7 @@ def document_detail(request, pk):
 @require_GET
 def document_live(request, pk):
     """Polled by the editor: who edited last, the generations written into it, and the text if it changed."""
-    document = get_document_for(request.user, pk)
+    document, _ = open_document(request.user, pk)
     try:
         known_version = int(request.GET.get("version", ""))
     except ValueError:
@@ -118,36 +105,38 @@ def document_live(request, pk):
     )
 
 
+def _save_status(request, state, status, document=None):
+    """The editor's status line. A refusal carries HX-Reswap, which tells documents.js that this 4xx is
+    the server's own answer to show (unlike Django's bare 400/403 pages for a body too large or a CSRF failure)."""
+    response = TemplateResponse(
+        request, "generation/document_detail.html#save_status", {"state": state, "document": document}, status=status
+    )
+    return response if status == 200 else reswap(response, "outerHTML")
+
+
 @login_required
 @require_POST
 def document_save(request, pk):
     """Autosave (htmx): store the body if nobody changed it since the editor's version; 409 on a conflict."""
-    document = get_document_for(request.user, pk)
-    if not may_edit(request.user, document):
-        return TemplateResponse(
-            request, "generation/document_detail.html#save_status", {"state": "forbidden"}, status=403
-        )
+    document, workspace = open_document(request.user, pk)
+    if not workspace.can(Action.EDIT_DOCUMENTS):
+        return _save_status(request, "forbidden", 403)
     try:
         base_version = int(request.POST.get("version", ""))
     except ValueError:
-        return TemplateResponse(
-            request, "generation/document_detail.html#save_status", {"state": "invalid"}, status=400
-        )
+        return _save_status(request, "invalid", 400)
     result = save_body(document, _text(request.POST.get("body")), base_version, request.user)
-    return TemplateResponse(
-        request,
-        "generation/document_detail.html#save_status",
-        {"state": "saved" if result.saved else "conflict", "document": result.document},
-        status=200 if result.saved else 409,
-    )
+    if result.saved:
+        return _save_status(request, "saved", 200, result.document)
+    return _save_status(request, "conflict", 409, result.document)
 
 
 @login_required
 @require_POST
 def document_rename(request, pk):
-    document = get_document_for(request.user, pk)
-    if not may_edit(request.user, document):
-        messages.error(request, "You cannot rename this document.")
+    document, workspace = open_document(request.user, pk)
+    if not workspace.can(Action.EDIT_DOCUMENTS):
+        messages.error(request, workspace.refusal(Action.EDIT_DOCUMENTS))
         return redirect("document_detail", pk=pk)
     Document.objects.filter(pk=pk).update(title=_title(request.POST.get("title")))
     messages.success(request, "Renamed.")
@@ -157,14 +146,14 @@ def document_rename(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_delete(request, pk):
-    document = get_document_for(request.user, pk)
-    if not may_delete(request.user, document):
-        messages.error(request, "You cannot delete this document.")
+    document, workspace = open_document(request.user, pk)
+    if not workspace.can(Action.DELETE_DOCUMENT, document):
+        messages.error(request, workspace.refusal(Action.DELETE_DOCUMENT))
         return redirect("document_detail", pk=pk)
     if request.method == "POST":
         document.delete()
         messages.success(request, f"Deleted “{document.title}”.")
-        if document.team_id:
-            return redirect("team_detail", slug=document.team.slug)
+        if workspace.team:
+            return redirect("team_detail", slug=workspace.key)
         return redirect("document_list")
-    return render(request, "generation/document_confirm_delete.html", {"document": document})
+    return render(request, "generation/document_confirm_delete.html", {"document": document, "workspace": workspace})

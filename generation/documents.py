@@ -1,4 +1,7 @@
-"""Which documents a user may see and change, and the one way a document's body changes.
+"""Which documents a user may see (and in which of their workspaces), and the one way a document's body changes.
+
+What a user may do to a document is the permission table's to say (accounts/permissions.py),
+asked through the document's workspace: ``workspace.can(Action.EDIT_DOCUMENTS)``.
 
 Every change to a body goes through ``save_body`` or ``append_to_document``: both raise
 ``Document.version`` in the same UPDATE, so an editor that saves text based on an older version
@@ -9,33 +12,30 @@ from dataclasses import dataclass
 
 from django.db.models import Case, F, Q, TextField, Value, When
 from django.db.models.functions import Concat
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
 
-from accounts.teams import Action, can, membership_for
+from accounts.workspaces import NotAMember, Workspace, workspace_of
 from generation.models import Document
 
 
 def documents_visible_to(user):
+    """The user's personal documents and their teams' documents."""
     return Document.objects.filter(Q(team__isnull=True, created_by=user) | Q(team__memberships__user=user)).distinct()
 
 
-def get_document_for(user, pk) -> Document:
-    """The document ``pk`` if the user may see it; 404 otherwise, so ids are not enumerable."""
-    return get_object_or_404(documents_visible_to(user).select_related("team", "last_edited_by", "created_by"), pk=pk)
-
-
-def may_edit(user, document) -> bool:
-    """Personal documents: their author. Team documents: members, while the team has collaboration."""
-    if document.team_id is None:
-        return document.created_by_id == user.pk
-    return can(membership_for(user, document.team), Action.EDIT_DOCUMENTS)
-
-
-def may_delete(user, document) -> bool:
-    if document.team_id is None:
-        return document.created_by_id == user.pk
-    return can(membership_for(user, document.team), Action.DELETE_DOCUMENT, document)
+def open_document(user, pk) -> tuple[Document, Workspace]:
+    """The document ``pk`` and the user's workspace that holds it; 404 if they may not see it, so ids
+    are not enumerable."""
+    document = documents_visible_to(user).select_related("last_edited_by", "created_by").filter(pk=pk).first()
+    if document is None:
+        raise Http404("No such document.")
+    try:
+        workspace = workspace_of(user, document.team_id)
+    except NotAMember:  # left the team between the two queries
+        raise Http404("No such document.") from None
+    document.team = workspace.team  # one instance, its owner loaded
+    return document, workspace
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,10 @@ Views call ``prepare()`` (everything that can reject a call without spending quo
 ``Run.collect()``. Whatever happens, including the client going away mid-stream, the run
 settles its Generation exactly once: committed or refunded.
 
+This module speaks the domain, not HTTP: a refusal or failure is a ``GenerationError``
+subclass carrying its message and details, and generation/api.py turns each kind into a
+status code and a JSON body (docs/api.md lists them).
+
 Rule for a failure after text has streamed: an answer counts once it is *usable*, i.e. at
 least ``USABLE_ANSWER_MIN_CHARS`` non-blank characters reached the user. A usable partial
 answer is kept: the Generation is ``completed`` with stop reason ``interrupted`` (the
@@ -21,11 +25,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from accounts.models import Team
-from accounts.teams import effective_plan, membership_for
-from billing.plans import Plan
+from accounts.permissions import Action
+from accounts.workspaces import NotAMember, Workspace, personal_workspace, team_workspace
 from generation import quota
-from generation.documents import append_to_document, documents_visible_to, may_edit
+from generation.documents import append_to_document, documents_visible_to
 from generation.models import Document, Generation
 from generation.providers import ErrorKind, ProviderError, Usage, get_provider
 from generation.providers.base import estimate_tokens
@@ -45,55 +48,116 @@ ERROR_MESSAGES = {
 }
 
 
-class Rejected(Exception):
-    """A call refused with an HTTP status and a JSON error code; ``extra`` goes into the body."""
+class GenerationError(Exception):
+    """A generation refused before it spent anything, or failed; ``details`` say more (e.g. ``max_chars``).
 
-    def __init__(self, status: int, code: str, message: str, headers: dict | None = None, **extra):
+    ``usage`` is where the caller stands after it, when the error already knows.
+    """
+
+    usage: quota.UsageStatus | None = None
+
+    def __init__(self, message: str, **details):
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-        self.headers = headers or {}
-        self.extra = extra
+        self.message, self.details = message, details
 
-    def body(self) -> dict:
-        return {"error": self.code, "message": self.message, **self.extra}
+
+class InvalidRequest(GenerationError):
+    """The body is not a valid request (wrong types, empty prompt, malformed ids)."""
+
+
+class PromptTooLong(GenerationError):
+    """The prompt is over PROMPT_MAX_CHARS."""
+
+
+class Forbidden(GenerationError):
+    """Not a member of the named team, or the document is read-only."""
+
+
+class DocumentNotFound(GenerationError):
+    """No document with that id that the caller may see."""
+
+
+class EmailUnverified(GenerationError):
+    """The free plan waits for a verified email address."""
+
+
+class RateLimited(GenerationError):
+    """Over RATE_LIMIT_PER_MINUTE; ``details["retry_after"]`` seconds until the next minute."""
+
+
+class LimitReached(GenerationError):
+    """The plan's daily generations are used up."""
+
+    def __init__(self, status: quota.UsageStatus):
+        super().__init__(
+            f"You have used all {status.limit} generations for today. Upgrade for more, or come back after the reset.",
+            limit=status.limit,
+            remaining=0,
+            reset_at=status.reset_at.isoformat(),
+        )
+        self.usage = status
+
+
+class ModelUnavailable(GenerationError):
+    """The model failed before a usable answer; the unit was refunded. ``details`` are the ``error`` event's."""
+
+    def __init__(self, payload: dict):
+        super().__init__(payload["message"], **{key: value for key, value in payload.items() if key != "message"})
 
 
 @dataclass
 class Job:
-    """A validated request: who asks, what, in which workspace, under which plan."""
+    """A validated request: who asks, what, and in which workspace (whose plan applies)."""
 
-    user: object
+    workspace: Workspace
     prompt: str
-    plan: Plan
-    team: Team | None = None
     document: Document | None = None
 
     @property
+    def user(self):
+        return self.workspace.user
+
+    @property
+    def plan(self):
+        return self.workspace.plan
+
+    @property
+    def team(self):
+        return self.workspace.team
+
+    @property
     def system_prompt(self) -> str:
-        return self.team.brand_voice.strip() if self.team else ""
+        return self.workspace.brand_voice
 
 
-def resolve_workspace(user, team_slug, document_id) -> tuple[Team | None, Document | None]:
-    team = document = None
-    if team_slug not in (None, ""):
-        if not isinstance(team_slug, str):
-            raise Rejected(400, "invalid_request", '"team" must be a team\'s slug.')
-        team = Team.objects.filter(slug=team_slug).first()
-        if team is None or membership_for(user, team) is None:
-            raise Rejected(403, "forbidden", "You are not a member of that team.")
-    if document_id not in (None, ""):
-        # isdigit() alone lets "²" (int() fails) and "١٢" through; an id is ASCII digits.
-        if isinstance(document_id, bool) or not (str(document_id).isascii() and str(document_id).isdigit()):
-            raise Rejected(400, "invalid_request", '"document" must be a document id.')
-        pk = int(document_id)
-        document = documents_visible_to(user).filter(pk=pk).select_related("team").first() if pk < 2**63 else None
-        if document is None:
-            raise Rejected(404, "not_found", "No such document.")
-        if document.team_id != (team.pk if team else None):
-            raise Rejected(400, "invalid_request", "That document belongs to another workspace.")
-        if not may_edit(user, document):
-            raise Rejected(403, "forbidden", "This document is read-only: its team no longer has the Team plan.")
-    return team, document
+def resolve_workspace(user, team_slug) -> Workspace:
+    """The API's ``"team"``: a team's slug; missing, empty or null means the personal workspace."""
+    if team_slug in (None, ""):
+        return personal_workspace(user)
+    if not isinstance(team_slug, str):
+        raise InvalidRequest('"team" must be a team\'s slug.')
+    try:
+        return team_workspace(user, team_slug)
+    except NotAMember:
+        raise Forbidden("You are not a member of that team.") from None
+
+
+def resolve_document(workspace: Workspace, document_id) -> Document | None:
+    """The document the answer is appended to: one the caller may see and write, in the same workspace."""
+    if document_id in (None, ""):
+        return None
+    # isdigit() alone lets "²" (int() fails) and "١٢" through; an id is ASCII digits.
+    if isinstance(document_id, bool) or not (str(document_id).isascii() and str(document_id).isdigit()):
+        raise InvalidRequest('"document" must be a document id.')
+    pk = int(document_id)
+    document = documents_visible_to(workspace.user).filter(pk=pk).first() if pk < 2**63 else None
+    if document is None:
+        raise DocumentNotFound("No such document.")
+    if document.team_id != workspace.team_id:
+        raise InvalidRequest("That document belongs to another workspace.")
+    if not workspace.can(Action.EDIT_DOCUMENTS):
+        raise Forbidden(workspace.refusal(Action.EDIT_DOCUMENTS))
+    return document
 
 
 def check_rate_limit(user) -> None:
@@ -114,11 +178,8 @@ def check_rate_limit(user) -> None:
         count = 1
     if count > per_minute:
         retry_after = max(1, 60 - int(now % 60))
-        raise Rejected(
-            429,
-            "rate_limited",
+        raise RateLimited(
             f"Too many requests: at most {per_minute} a minute. Try again in {retry_after} s.",
-            headers={"Retry-After": str(retry_after)},
             retry_after=retry_after,
         )
 
@@ -132,51 +193,34 @@ def is_encodable(text: str) -> bool:
 
 
 def prepare(user, data) -> Job:
-    """Validate a request body and run every check that can refuse it before any quota is spent."""
+    """Validate a request body and run every check that can refuse it before any quota is spent.
+
+    The order is the one docs/api.md gives: body, prompt length, workspace and document, email, rate.
+    """
     if not isinstance(data, dict):
-        raise Rejected(400, "invalid_request", "The body must be a JSON object.")
+        raise InvalidRequest("The body must be a JSON object.")
     prompt = data.get("prompt")
     if not isinstance(prompt, str) or not prompt.strip():
-        raise Rejected(400, "invalid_request", '"prompt" must be a non-empty string.')
+        raise InvalidRequest('"prompt" must be a non-empty string.')
     if "\x00" in prompt or not is_encodable(prompt):  # NUL or lone surrogates: not storable text
-        raise Rejected(400, "invalid_request", '"prompt" must be valid text (no NUL or lone surrogates).')
+        raise InvalidRequest('"prompt" must be valid text (no NUL or lone surrogates).')
     if len(prompt) > settings.PROMPT_MAX_CHARS:
-        raise Rejected(
-            413,
-            "prompt_too_long",
+        raise PromptTooLong(
             f"The prompt is {len(prompt)} characters; the maximum is {settings.PROMPT_MAX_CHARS}.",
             max_chars=settings.PROMPT_MAX_CHARS,
         )
     if not isinstance(data.get("stream", True), bool):
-        raise Rejected(400, "invalid_request", '"stream" must be true or false.')
-    team, document = resolve_workspace(user, data.get("team"), data.get("document"))
-    plan = effective_plan(user, team)
-    if not plan.is_paid and not user.has_verified_email:
-        raise Rejected(403, "email_unverified", "Verify your email address to use the free plan.")
+        raise InvalidRequest('"stream" must be true or false.')
+    workspace = resolve_workspace(user, data.get("team"))
+    document = resolve_document(workspace, data.get("document"))
+    if not workspace.plan.is_paid and not user.has_verified_email:
+        raise EmailUnverified("Verify your email address to use the free plan.")
     check_rate_limit(user)
-    return Job(user=user, prompt=prompt, plan=plan, team=team, document=document)
-
-
-def limit_reached_error(status: quota.UsageStatus) -> Rejected:
-    return Rejected(
-        402,
-        "daily_limit_reached",
-        f"You have used all {status.limit} generations for today. Upgrade for more, or come back after the reset.",
-        limit=status.limit,
-        remaining=0,
-        reset_at=status.reset_at.isoformat(),
-        upgrade_url="/pricing/",
-    )
-
-
-def model_unavailable(payload: dict) -> Rejected:
-    """The 502 for a failure before a usable answer, carrying the same fields as the ``error`` event."""
-    extra = {key: value for key, value in payload.items() if key not in ("error", "message")}
-    return Rejected(502, "model_unavailable", payload["message"], **extra)
+    return Job(workspace=workspace, prompt=prompt, document=document)
 
 
 def start(job: Job) -> "Run":
-    """Reserve a unit (402 if none is left) and open the model stream."""
+    """Reserve a unit (LimitReached if none is left) and open the model stream."""
     provider = get_provider()
     try:
         generation = quota.reserve(
@@ -189,7 +233,7 @@ def start(job: Job) -> "Run":
             model=provider.model,
         )
     except quota.LimitReached as limit:
-        raise limit_reached_error(limit.status) from None
+        raise LimitReached(limit.status) from None
     return Run(job, generation, provider)
 
 
@@ -224,7 +268,7 @@ class Run:
         try:
             self.first = self.next_item()
         except ProviderError as error:
-            raise model_unavailable(self.fail(error)) from None
+            raise ModelUnavailable(self.fail(error)) from None
 
     def events(self):
         """Yield ``(event, data)``: ``delta`` events, then one ``done`` or one ``error``."""
@@ -245,7 +289,7 @@ class Run:
                 self.fail(ProviderError(ErrorKind.CONNECTION, "The client disconnected before the answer finished."))
 
     def collect(self) -> dict:
-        """Run to the end; the non-streaming answer. Rejected (502) when nothing usable came back.
+        """Run to the end; the non-streaming answer. ModelUnavailable when nothing usable came back.
 
         A usable answer cut short is returned (200) with ``"incomplete": true``.
         """
@@ -253,7 +297,7 @@ class Run:
             outcome = (event, data)
         event, data = outcome
         if event == "error" and data["refunded"]:
-            raise model_unavailable(data)
+            raise ModelUnavailable(data)
         generation, status = self.generation, self.usage
         body = {
             "generation_id": generation.pk,
@@ -291,7 +335,7 @@ class Run:
         }
 
     def fail(self, error: ProviderError) -> dict:
-        """Settle a failed call by the partial-answer rule (module docstring); the ``error`` payload."""
+        """Settle a failed call by the partial-answer rule (module docstring); what the ``error`` event says."""
         logger.warning("Generation %s: model error %s", self.generation.pk, error)
         message = ERROR_MESSAGES.get(error.kind, "The model failed.")
         if len(self.text.strip()) >= USABLE_ANSWER_MIN_CHARS:
@@ -317,7 +361,6 @@ class Run:
             refunded = True
             message += " This attempt was not counted against your limit. Please try again."
         return {
-            "error": "model_unavailable",
             "message": message,
             "refunded": refunded,
             "generation_id": self.generation.pk,

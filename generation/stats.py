@@ -1,4 +1,4 @@
-"""Usage numbers for the dashboard and GET /api/usage, counted in USAGE_TIMEZONE days.
+"""Usage numbers for the dashboard, GET /api/usage and a team's usage report, counted in USAGE_TIMEZONE days.
 
 A generation counts when it is ``completed`` (failed ones were refunded), so the numbers
 agree with the quota counter for limited plans and still mean something for unlimited ones.
@@ -6,30 +6,44 @@ agree with the quota counter for limited plans and still mean something for unli
 
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 
 from generation import quota
 from generation.models import Generation
 
+TOTALS = {"generations": Count("id"), "input_tokens": Sum("input_tokens"), "output_tokens": Sum("output_tokens")}
+
 
 def day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=quota.usage_timezone())
 
 
-def completed_between(user, first: date, last: date):
+def month_start() -> date:
+    """The first day of this month in USAGE_TIMEZONE, the zone the daily quota uses."""
+    return quota.usage_day().replace(day=1)
+
+
+def completed_between(first: date, last: date, **owner):
+    """Completed generations from ``first`` to ``last`` (whole days), of ``user=`` or ``team=``."""
     return Generation.objects.filter(
-        user=user,
         status=Generation.Status.COMPLETED,
         created_at__gte=day_start(first),
         created_at__lt=day_start(last + timedelta(days=1)),
+        **owner,
     )
+
+
+def totals(rows: dict) -> dict:
+    """Aggregated TOTALS with zeros for no rows."""
+    return {name: rows[name] or 0 for name in TOTALS}
 
 
 def daily_counts(user, first: date, last: date) -> list[dict]:
     """``[{"date": day, "generations": n}, ...]`` for every day from first to last, zeros included."""
     per_day = dict(
-        completed_between(user, first, last)
+        completed_between(first, last, user=user)
         .annotate(day=TruncDate("created_at", tzinfo=quota.usage_timezone()))
         .values("day")
         .annotate(n=Count("id"))
@@ -42,12 +56,10 @@ def daily_counts(user, first: date, last: date) -> list[dict]:
 def usage_summary(user) -> dict:
     """The body of GET /api/usage."""
     today = quota.usage_day()
-    month_start = today.replace(day=1)
+    first = month_start()
     status = quota.usage_status(user, user.plan_info)
-    month = completed_between(user, month_start, today).aggregate(
-        generations=Count("id"), input_tokens=Sum("input_tokens"), output_tokens=Sum("output_tokens")
-    )
-    used = status.used if status.limit is not None else completed_between(user, today, today).count()
+    month = totals(completed_between(first, today, user=user).aggregate(**TOTALS))
+    used = status.used if status.limit is not None else completed_between(today, today, user=user).count()
     return {
         "plan": user.plan,
         "today": {
@@ -56,17 +68,27 @@ def usage_summary(user) -> dict:
             "remaining": status.remaining,
             "reset_at": status.reset_at.isoformat(),
         },
-        "month": {
-            "start": month_start.isoformat(),
-            "generations": month["generations"],
-            "input_tokens": month["input_tokens"] or 0,
-            "output_tokens": month["output_tokens"] or 0,
-        },
+        "month": {"start": first.isoformat(), **month},
         "daily": [
             {"date": row["date"].isoformat(), "generations": row["generations"]}
-            for row in daily_counts(user, month_start, today)
+            for row in daily_counts(user, first, today)
         ],
     }
+
+
+def team_usage_this_month(team) -> list[dict]:
+    """Completed generations and tokens per person in the team's workspace this month: members
+    first (in joining order), then former members who generated there this month."""
+    rows = completed_between(month_start(), quota.usage_day(), team=team).values("user").annotate(**TOTALS)
+    usage = {row["user"]: totals(row) for row in rows}
+    nothing = totals(dict.fromkeys(TOTALS))
+    report = [
+        {"user": member.user, "current": True, **usage.pop(member.user_id, nothing)}
+        for member in team.memberships.select_related("user")
+    ]
+    former = get_user_model().objects.filter(pk__in=list(usage)).order_by("email") if usage else []
+    report += [{"user": user, "current": False, **usage[user.pk]} for user in former]
+    return report
 
 
 CHART_WIDTH, CHART_HEIGHT, CHART_GAP = 600, 160, 4

@@ -5,8 +5,10 @@ from generation import api, views
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("generate/", views.generate_page, name="generate"),
+    path("generate/status/", views.generate_status, name="generate_status"),
     path("history/", views.history, name="history"),
     path("history/<int:pk>/", views.history_detail, name="history_detail"),
+    path("teams/<slug:slug>/history/", views.team_history, name="team_history"),
     path("api/generate", api.generate, name="api_generate"),
     path("api/usage", api.usage, name="api_usage"),
     re_path(r"^api/", api.not_found),

@@ -1,3 +1,5 @@
+"""Pages: the dashboard, the generate page (and its status panel), history, and a team's history."""
+
 from datetime import timedelta
 
 from django.conf import settings
@@ -6,58 +8,73 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET, require_safe
 
-from accounts.models import Team
-from accounts.teams import effective_plan, membership_for
-from billing.plans import PLANS
+from accounts.permissions import Action
+from accounts.workspaces import PERSONAL, NotAMember, team_view, workspace_for, workspace_of, workspaces_for
+from billing.plans import TRIAL_DAYS, upgrade_for
 from generation import quota, stats
 from generation.documents import documents_visible_to
 from generation.models import Generation
 
 HISTORY_PAGE_SIZE = 20
-
-
-def workspaces_for(user) -> list[dict]:
-    """Personal first, then the user's teams, each with the plan a generation there runs under."""
-    teams = Team.objects.filter(memberships__user=user).order_by("name")
-    workspaces = []
-    for team in [None, *teams]:
-        plan = effective_plan(user, team)
-        workspaces.append(
-            {
-                "slug": team.slug if team else "",
-                "name": team.name if team else "Personal",
-                "plan": plan,
-                "usage": quota.usage_status(user, plan),
-            }
-        )
-    return workspaces
+TEAM_HISTORY_PAGE_SIZE = 25
 
 
 def needs_email_verification(user) -> bool:
-    """Free-plan generations wait for a verified address (DESIGN 9); pages say so before a 403 does."""
+    """Free-plan generations wait for a verified address (docs/api.md, 403 ``email_unverified``);
+    pages say so before a 403 does."""
     return not user.plan_info.is_paid and not user.has_verified_email
+
+
+def _chosen_workspace(request):
+    """The workspace named by ``?workspace=`` (PERSONAL or a slug); the personal one if the user has no such team."""
+    try:
+        return workspace_for(request.user, request.GET.get("workspace", PERSONAL))
+    except NotAMember:
+        return workspace_for(request.user, PERSONAL)
+
+
+def _status_context(request, workspace) -> dict:
+    return {
+        "workspace": workspace,
+        "usage": quota.usage_status(request.user, workspace.plan),
+        "upgrade_plan": upgrade_for(workspace.plan),
+    }
 
 
 @login_required
 def generate_page(request):
-    workspaces = workspaces_for(request.user)
-    selected = request.GET.get("team", "")
-    current = next((w for w in workspaces if w["slug"] == selected), workspaces[0])
+    workspace = _chosen_workspace(request)
     documents = documents_visible_to(request.user).select_related("team").order_by("title")
     return render(
         request,
         "generation/generate.html",
         {
-            "workspaces": workspaces,
-            "current": current,
+            **_status_context(request, workspace),
+            "workspaces": workspaces_for(request.user),
+            "personal_key": PERSONAL,
             "documents": documents,
             "selected_document": request.GET.get("document", ""),
-            "upgrade_plan": PLANS["pro"],
             "prompt_max_chars": settings.PROMPT_MAX_CHARS,
             "needs_verification": needs_email_verification(request.user),
         },
     )
+
+
+@login_required
+@require_safe
+def generate_status(request):
+    """The generate page's usage panel and limit dialog for ``?workspace=``, fetched (htmx) when the
+    workspace changes and after every generation; with ``?generation=<id>``, also that generation's
+    outcome line; with ``?limit_reached=1`` (after a 402) the dialog comes open. The words stay in the
+    template, so generate.js never repeats them."""
+    context = _status_context(request, _chosen_workspace(request))
+    context["limit_reached"] = request.GET.get("limit_reached") == "1"
+    generation_id = request.GET.get("generation", "")
+    if generation_id.isascii() and generation_id.isdigit():
+        context["generation"] = Generation.objects.filter(user=request.user, pk=int(generation_id)).first()
+    return render(request, "generation/generate.html#status", context)
 
 
 @login_required
@@ -73,7 +90,8 @@ def dashboard(request):
             "usage": quota.usage_status(user, plan),
             "chart": stats.chart_bars(stats.daily_counts(user, today - timedelta(days=29), today)),
             "recent": Generation.objects.filter(user=user).select_related("team")[:5],
-            "upgrade_plan": PLANS["pro"],
+            "upgrade_plan": upgrade_for(plan),
+            "trial_days": TRIAL_DAYS,
             "needs_verification": needs_email_verification(user),
         },
     )
@@ -89,12 +107,39 @@ def history(request):
     return render(request, "generation/history.html", {"page": page, "query": query})
 
 
+def _may_see(user, generation) -> bool:
+    """Its author; for a team generation, also whoever may view that team now."""
+    if generation.user_id == user.pk:
+        return True
+    if generation.team_id is None:
+        return False
+    try:
+        return workspace_of(user, generation.team_id).can(Action.VIEW)
+    except NotAMember:
+        return False
+
+
 @login_required
 def history_detail(request, pk):
-    """The owner sees their generation; for a team generation, so do the team's current members."""
     generation = get_object_or_404(Generation.objects.select_related("team", "document", "user"), pk=pk)
-    if generation.user_id != request.user.pk and not (
-        generation.team and membership_for(request.user, generation.team)
-    ):
+    if not _may_see(request.user, generation):
         raise Http404("No such generation.")
     return render(request, "generation/history_detail.html", {"generation": generation})
+
+
+@login_required
+@require_GET
+@team_view
+def team_history(request, workspace):
+    """Every generation in a team's workspace, newest first, optionally by one member."""
+    generations = Generation.objects.filter(team=workspace.team).select_related("user", "document")
+    member_filter = request.GET.get("member", "")
+    if member_filter.isascii() and member_filter.isdigit():
+        generations = generations.filter(user_id=int(member_filter))
+    page = Paginator(generations, TEAM_HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    members = workspace.team.memberships.select_related("user").order_by("user__email")
+    return render(
+        request,
+        "generation/team_history.html",
+        {"workspace": workspace, "page": page, "members": members, "member_filter": member_filter},
+    )

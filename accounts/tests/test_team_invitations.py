@@ -253,7 +253,7 @@ def test_two_clicks_at_once_make_one_membership():
 
     from django.db import connection
 
-    from accounts import teams
+    from accounts import invitations, teams
 
     team = TeamFactory(owner=UserFactory(plan="team"))
     colleague = UserFactory(email="colleague@example.com")
@@ -264,7 +264,7 @@ def test_two_clicks_at_once_make_one_membership():
     def click():
         try:
             barrier.wait()
-            teams.accept(invitation.token, colleague)
+            invitations.accept(invitation.token, colleague)
             outcomes.append("joined")
         except teams.TeamError as error:
             outcomes.append(str(error))
@@ -309,7 +309,7 @@ def test_when_the_email_cannot_be_sent_no_invitation_is_left_and_the_user_is_tol
     def smtp_down(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr("accounts.teams.send_mail", smtp_down)
+    monkeypatch.setattr("accounts.invitations.send_mail", smtp_down)
 
     response = invite(client, owner)
 
@@ -324,7 +324,7 @@ def test_slug_suggestions_skip_reserved_addresses(signed_in_client, name):
 
 
 def test_a_team_cannot_send_unlimited_invitations_a_day(client, owner, team, monkeypatch):
-    monkeypatch.setattr("accounts.teams.INVITATIONS_PER_DAY", 2)
+    monkeypatch.setattr("accounts.invitations.INVITATIONS_PER_DAY", 2)
     invite(client, owner, email="a@example.com")
     invite(client, owner, email="b@example.com")
 

@@ -1,9 +1,10 @@
-"""The role permission matrix (accounts.teams.can), each cell, and the views that enforce it."""
+"""The permission table (accounts/permissions.py), each cell, and the views that enforce it."""
 
 import pytest
 
 from accounts.models import Invitation, Membership
-from accounts.teams import Action, can
+from accounts.permissions import Action, can
+from accounts.workspaces import NotAMember, personal_workspace, team_workspace
 from generation.models import Document
 from tests.factories import DocumentFactory, TeamFactory, UserFactory
 
@@ -22,9 +23,9 @@ def crew(db):
 
 
 def _as(crew, name):
+    """The person's workspace in the team, read afresh (as each request does)."""
     team, people = crew
-    membership = Membership.objects.select_related("team").get(pk=people[name].pk)
-    return membership
+    return team_workspace(people[name].user, team.slug)
 
 
 # --- Actions without a target -------------------------------------------------------------------
@@ -140,8 +141,33 @@ def test_people_can_still_be_removed_without_the_team_plan(crew):
     assert can(_as(crew, "owner"), Action.REMOVE_MEMBER, people["member"]) is True
 
 
-def test_no_membership_may_do_nothing(crew):
-    assert not any(can(None, action) for action in Action)
+def test_an_outsider_has_no_workspace_in_the_team(crew):
+    team, _ = crew
+    with pytest.raises(NotAMember):
+        team_workspace(UserFactory(), team.slug)
+
+
+PERSONAL_ACTIONS = {Action.VIEW, Action.EDIT_DOCUMENTS, Action.DELETE_DOCUMENT, Action.CHANGE_PLAN}
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_personal_workspace_allows_writing_and_nothing_about_teams(db, action):
+    workspace = personal_workspace(UserFactory())
+    assert workspace.may[action] is (action in PERSONAL_ACTIONS)
+
+
+def test_in_the_personal_workspace_only_own_documents_can_be_deleted(db):
+    user = UserFactory()
+    workspace = personal_workspace(user)
+    assert can(workspace, Action.DELETE_DOCUMENT, DocumentFactory(created_by=user)) is True
+    assert can(workspace, Action.DELETE_DOCUMENT, DocumentFactory()) is False
+
+
+def test_refusals_name_the_plan_a_read_only_team_needs(crew):
+    team, people = crew
+    people["owner"].user.__class__.objects.filter(pk=people["owner"].user_id).update(plan="pro")
+    assert _as(crew, "admin").refusal(Action.INVITE) == f"{team.name} needs the Team plan to invite people."
+    assert _as(crew, "member").refusal(Action.INVITE) == "Only the owner and admins can invite people."
 
 
 def test_targets_in_another_team_are_refused(crew):

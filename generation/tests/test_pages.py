@@ -48,9 +48,9 @@ def test_generate_page_offers_workspaces_documents_usage_and_the_upgrade_form(si
 
     page = signed_in_client.get("/generate/").content.decode()
 
-    assert '<option value="" selected' in page and "Personal" in page
-    assert 'value="acme"' in page and "Acme Writers" in page
-    assert "Launch plan" in page and 'data-team="acme"' in page
+    assert '<option value="personal" data-team="" selected' in page and "Personal" in page
+    assert 'value="acme" data-team="acme"' in page and "Acme Writers" in page
+    assert "Launch plan" in page and 'data-workspace="acme"' in page and 'data-workspace="personal"' in page
     assert f"3 of {FREE.daily_generations}" in page
     assert 'action="/billing/checkout/"' in page and 'name="price" value="pro_monthly"' in page
     assert 'href="/pricing/"' in page

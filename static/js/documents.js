@@ -48,19 +48,19 @@
     document.addEventListener("htmx:beforeSwap", (evt) => {
       if (!fromEditor(evt)) return;
       const code = evt.detail.xhr.status;
-      // Our own refusals carry a #save-status; a 400/403/413 without one came from Django or a proxy
-      // (body too large, CSRF after signing out) and must not leave "Saving…" on screen.
-      const answered = evt.detail.xhr.responseText.includes('id="save-status"');
-      if ((code === 409 || code === 403 || code === 400) && answered) {
+      if (code < 400) return;
+      evt.detail.isError = false; // handled here, nothing to log
+      // The view's own refusals (conflict, read-only, bad version) carry HX-Reswap: swap their status
+      // line in. A 4xx/5xx without it came from Django or a proxy before the view (body too large,
+      // CSRF after signing out) and must not leave "Saving…" on screen.
+      if (evt.detail.xhr.getResponseHeader("HX-Reswap")) {
         evt.detail.shouldSwap = true;
-        evt.detail.isError = false;
-      } else if (code === 400 || code === 403 || code === 413) {
-        evt.detail.isError = false; // handled here: nothing to swap, nothing to log
-        setStatus("Not saved: the server refused this text (it may be too long, or you were signed out). Copy your text before you reload.", "error");
       } else if (code === 404) {
         setStatus("Not saved: this document is no longer available to you.", "error");
       } else if (code >= 500) {
         setStatus("Not saved: the server had a problem. Your text is still here; it will be saved on your next change.", "error");
+      } else {
+        setStatus("Not saved: the server refused this text (it may be too long, or you were signed out). Copy your text before you reload.", "error");
       }
     });
     document.addEventListener("htmx:afterRequest", (evt) => {
@@ -101,7 +101,7 @@
   document.addEventListener("htmx:oobAfterSwap", (evt) => localTimes(evt.detail.target || document));
   localTimes(document);
 
-  // Ask Inkwell: POST /api/generate with this document (and its team); the server appends the answer.
+  // Ask Inkwell: the API (form[data-api-url]) with this document and its team's slug; the server appends the answer.
   const ask = document.getElementById("document-ask");
   if (!ask) return;
   const askStatus = document.getElementById("ask-status");
@@ -119,14 +119,6 @@
     });
   }
 
-  function csrfToken() {
-    try {
-      return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
-    } catch (error) {
-      return "";
-    }
-  }
-
   ask.addEventListener("submit", async (event) => {
     event.preventDefault();
     const prompt = ask.elements.prompt.value.trim();
@@ -140,12 +132,7 @@
       askStatus.textContent = "Writing…";
       const payload = { prompt: prompt, stream: false, document: Number(ask.dataset.document) };
       if (ask.dataset.team) payload.team = ask.dataset.team;
-      const response = await fetch("/api/generate", {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-        body: JSON.stringify(payload),
-      });
+      const response = await window.inkwellApi.post(ask.dataset.apiUrl, payload);
       let data = {};
       try {
         data = await response.json();

@@ -1,5 +1,6 @@
-// The generate page: posts to /api/generate, reads the server-sent events as they arrive,
-// and keeps the usage meter, the copy button and the limit modal in step.
+// The generate page: posts to the API (form[data-api-url]), reads the server-sent events as they
+// arrive, and asks the server (form[data-status-url]) for the usage panel, the limit dialog and the
+// outcome line after each answer, so their words live in templates/generation/generate.html only.
 (function () {
   "use strict";
 
@@ -14,40 +15,10 @@
   var button = document.getElementById("generate-button");
   var indicator = document.getElementById("streaming-indicator");
   var output = document.getElementById("output");
-  var meta = document.getElementById("answer-meta");
   var errorBox = document.getElementById("generate-error");
   var copyButton = document.getElementById("copy-button");
-  var modal = document.getElementById("limit-modal");
-  var planBadge = document.getElementById("plan-badge");
-  var meterText = document.querySelector("[data-usage-text]");
-  var meterSuffix = document.querySelector("[data-usage-suffix]");
-  var meterBar = document.querySelector("[data-usage-progress]");
-  var meterReset = document.querySelector("[data-usage-meter] time");
-  var meterResetLine = document.querySelector("[data-usage-reset]");
   var busy = false;
   var settled = true; // whether the current stream has sent its done or error event
-
-  function csrfToken() {
-    var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
-    return headers["X-CSRFToken"] || "";
-  }
-
-  // Reset times read like the server renders them on this page and the dashboard ("Nov 23, 00:00 UTC"),
-  // in the site's time zone, whatever the browser's.
-  function resetLabel(iso) {
-    var date = new Date(iso);
-    if (isNaN(date)) return iso;
-    var parts = {};
-    try {
-      new Intl.DateTimeFormat("en-US", {
-        month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-        timeZone: form.dataset.timeZone, timeZoneName: "short",
-      }).formatToParts(date).forEach(function (part) { parts[part.type] = part.value; });
-    } catch (err) {  // a time zone this browser does not know
-      return date.toISOString().slice(0, 16).replace("T", " ") + " UTC";
-    }
-    return parts.month + " " + parts.day + ", " + parts.hour + ":" + parts.minute + " " + parts.timeZoneName;
-  }
 
   function updateCounter() {
     var length = prompt.value.length;
@@ -56,46 +27,20 @@
     button.disabled = busy || length > maxChars;
   }
 
-  function setMeter(limit, used, resetAt) {
-    if (limit === null || limit === "" || limit === undefined) {
-      meterText.textContent = "Unlimited";
-      meterSuffix.textContent = "generations on " + selectedWorkspace().dataset.plan;
-      meterBar.classList.add("hidden");
-      meterResetLine.classList.add("hidden");
-    } else {
-      meterResetLine.classList.remove("hidden");
-      meterText.textContent = used + " of " + limit;
-      meterSuffix.textContent = "generations used today";
-      meterBar.classList.remove("hidden");
-      meterBar.max = limit;
-      meterBar.value = used;
-      meterBar.classList.toggle("usage-full", used >= limit);
-    }
-    if (resetAt && meterReset) {
-      meterReset.setAttribute("datetime", resetAt);
-      meterReset.textContent = resetLabel(resetAt);
-    }
+  // The usage panel and the limit dialog for the chosen workspace, with the outcome line of generation
+  // ``id``; ``limitReached`` has the server render the dialog open.
+  function refreshStatus(id, limitReached) {
+    return htmx.ajax("GET", form.dataset.statusUrl, {
+      target: "#usage-card",
+      swap: "outerHTML",
+      values: { workspace: workspace.value, generation: id || "", limit_reached: limitReached ? "1" : "" },
+    });
   }
 
-  function selectedWorkspace() {
-    return workspace.options[workspace.selectedIndex];
-  }
-
-  function rememberUsage(limit, remaining) {
-    var option = selectedWorkspace();
-    if (limit === null) return;
-    option.dataset.limit = limit;
-    option.dataset.used = limit - remaining;
-  }
-
-  function onWorkspaceChange() {
-    var option = selectedWorkspace();
-    planBadge.textContent = option.dataset.plan;
-    var limit = option.dataset.limit === "" ? null : parseInt(option.dataset.limit, 10);
-    setMeter(limit, parseInt(option.dataset.used, 10), option.dataset.reset);
+  function showDocumentsOfWorkspace() {
     Array.prototype.forEach.call(documentPicker.options, function (doc) {
       if (!doc.value) return;
-      var matches = doc.dataset.team === option.value;
+      var matches = doc.dataset.workspace === workspace.value;
       doc.hidden = !matches;
       doc.disabled = !matches;
       if (!matches && doc.selected) documentPicker.value = "";
@@ -116,48 +61,25 @@
     errorBox.classList.remove("hidden");
   }
 
-  function openLimitModal(body) {
-    document.getElementById("limit-count").textContent = body.limit;
-    var reset = document.getElementById("limit-reset");
-    reset.setAttribute("datetime", body.reset_at);
-    reset.textContent = resetLabel(body.reset_at);
-    modal.classList.remove("hidden");
-    document.getElementById("upgrade-button").focus();
+  function limitModal() {
+    return document.getElementById("limit-modal");
   }
 
   function closeLimitModal() {
-    modal.classList.add("hidden");
+    limitModal().classList.add("hidden");
     button.focus();
-  }
-
-  function finish(data, failed) {
-    var usage = data.usage || {};
-    settled = true;
-    meta.textContent = "";
-    if (data.generation_id) {
-      var link = document.createElement("a");
-      link.href = form.dataset.historyUrl + data.generation_id + "/";
-      link.textContent = failed ? "Details" : "Saved to history";
-      var summary = failed
-        ? (data.refunded ? "Not counted against your limit · " : "Counted as one generation · ")
-        : (usage.input_tokens || 0) + " tokens in, " + (usage.output_tokens || 0) + " tokens out · ";
-      meta.append(summary, link);
-    }
-    if (data.limit !== undefined) {
-      rememberUsage(data.limit, data.remaining);
-      if (data.limit === null) setMeter(null);
-      else setMeter(data.limit, data.limit - data.remaining);
-    }
   }
 
   function handleEvent(name, data) {
     if (name === "delta") {
       output.append(document.createTextNode(data.text));
     } else if (name === "done") {
-      finish(data, false);
+      settled = true;
+      refreshStatus(data.generation_id);
     } else if (name === "error") {
+      settled = true;
       showError(data.message);
-      finish(data, true);
+      refreshStatus(data.generation_id);
     }
   }
 
@@ -193,37 +115,31 @@
       prompt.focus();
       return;
     }
+    // The API's "team" is a team's slug; without one the answer is written in the personal workspace.
+    var team = workspace.options[workspace.selectedIndex].dataset.team;
     var body = { prompt: prompt.value, stream: true };
-    if (workspace.value) body.team = workspace.value;
+    if (team) body.team = team;
     if (documentPicker.value) body.document = parseInt(documentPicker.value, 10);
 
     setBusy(true);
     output.textContent = "";
-    meta.textContent = "";
+    document.getElementById("answer-meta").textContent = "";
     copyButton.disabled = true;
     try {
-      var response = await fetch(form.dataset.apiUrl, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), Accept: "text/event-stream" },
-        body: JSON.stringify(body),
-      });
+      var response = await window.inkwellApi.post(form.dataset.apiUrl, body, "text/event-stream");
       var type = response.headers.get("Content-Type") || "";
       if (response.ok && type.indexOf("text/event-stream") === 0) {
         settled = false;
         await readStream(response);
         if (!settled) showError("The connection dropped before the answer finished. Please try again.");
+      } else if (response.status === 401) {
+        window.location.href = form.dataset.loginUrl;
+        return;
       } else {
         var error = type.indexOf("application/json") === 0 ? await response.json() : {};
-        if (error.generation_id) finish(error, true);
-        if (response.status === 402) {
-          setMeter(error.limit, error.limit, error.reset_at);
-          openLimitModal(error);
-        } else if (response.status === 401) {
-          window.location.href = "/login/?next=/generate/";
-          return;
-        }
         showError(error.message || "Something went wrong (" + response.status + "). Please try again.");
+        if (response.status === 402) refreshStatus(null, true);
+        else if (error.generation_id) refreshStatus(error.generation_id);
       }
     } catch (err) {
       showError("The connection dropped before the answer finished. Please try again.");
@@ -249,14 +165,20 @@
   prompt.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
   });
-  workspace.addEventListener("change", onWorkspaceChange);
+  workspace.addEventListener("change", showDocumentsOfWorkspace);
   form.addEventListener("submit", generate);
-  document.getElementById("limit-close").addEventListener("click", closeLimitModal);
-  modal.addEventListener("click", function (event) { if (event.target === modal) closeLimitModal(); });
+  // The dialog is replaced with each status refresh, so it is listened to from the document.
+  document.addEventListener("htmx:afterSettle", function () {
+    var upgrade = document.getElementById("upgrade-button");
+    if (!limitModal().classList.contains("hidden") && upgrade) upgrade.focus();
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("#limit-close") || event.target === limitModal()) closeLimitModal();
+  });
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && !modal.classList.contains("hidden")) closeLimitModal();
+    if (event.key === "Escape" && !limitModal().classList.contains("hidden")) closeLimitModal();
   });
 
-  onWorkspaceChange();
+  showDocumentsOfWorkspace();
   updateCounter();
 })();
