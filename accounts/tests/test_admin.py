@@ -1,4 +1,7 @@
-"""The staff user list and its actions: plan by hand, today's usage, and what each reports."""
+"""The staff user list and its actions: plan by hand, bans' neighbours, and what each reports.
+
+Today's usage (a column and a reset action added by generation/admin.py) is tested in
+generation/tests/test_admin.py."""
 
 import io
 
@@ -8,8 +11,6 @@ from django.core.management import call_command
 from accounts.models import User
 from accounts.tests.conftest import sign_in_by_code
 from billing.plans import PLANS
-from generation.models import DailyUsage
-from generation.quota import usage_day, used_today
 
 
 @pytest.fixture
@@ -28,11 +29,10 @@ def run_action(staff_client, action, *users):
     return response.content.decode()
 
 
-def test_user_list_shows_plan_verification_sessions_and_todays_usage(staff_client, client_factory, user_factory):
+def test_user_list_shows_plan_verification_and_sessions(staff_client, client_factory, user_factory):
     writer = user_factory(email="writer@example.com", plan="pro")
     user_factory(email="unverified@example.com", verified=False)
     sign_in_by_code(client_factory(), writer.email)
-    DailyUsage.objects.create(user=writer, day=usage_day(), used=7)
 
     response = staff_client.get("/admin/accounts/user/")
 
@@ -41,8 +41,7 @@ def test_user_list_shows_plan_verification_sessions_and_todays_usage(staff_clien
     assert listed["writer@example.com"].session_count == 1
     assert listed["writer@example.com"].verified_email_exists
     assert not listed["unverified@example.com"].verified_email_exists
-    assert f"7 / {PLANS['pro'].daily_generations}" in page
-    for column in ("Plan", "Verified email", "Last seen", "Sessions", "Used today"):
+    for column in ("Plan", "Verified email", "Last seen", "Sessions"):
         assert column in page
 
 
@@ -54,15 +53,6 @@ def test_staff_set_a_plan_by_hand(staff_client, user_factory, plan):
 
     assert f"Set 2 users to the {PLANS[plan].name} plan." in page
     assert set(User.objects.filter(pk__in=[u.pk for u in users]).values_list("plan", flat=True)) == {plan}
-
-
-def test_reset_todays_usage(staff_client, user):
-    DailyUsage.objects.create(user=user, day=usage_day(), used=10)
-
-    page = run_action(staff_client, "reset_usage_today", user)
-
-    assert "Reset today&#x27;s usage of 1 user." in page
-    assert used_today(user) == 0
 
 
 def test_user_page_shows_the_stripe_summary_read_only(staff_client, user):

@@ -1,9 +1,10 @@
-"""Staff see the generation log read-only, and daily usage."""
+"""Staff see the generation log read-only, daily usage, and each user's usage today (with a reset)."""
 
 import pytest
 
+from billing.plans import FREE, PRO
 from generation.models import DailyUsage, Generation
-from generation.quota import usage_day
+from generation.quota import usage_day, used_today
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +34,29 @@ def test_daily_usage_is_listed(staff_client, user):
     DailyUsage.objects.create(user=user, day=usage_day(), used=7)
     page = staff_client.get("/admin/generation/dailyusage/").content.decode()
     assert user.email in page
+
+
+def test_the_user_list_shows_todays_usage_against_the_plan(staff_client, user_factory):
+    writer = user_factory(plan=PRO.code)
+    DailyUsage.objects.create(user=writer, day=usage_day(), used=7)
+
+    page = staff_client.get("/admin/accounts/user/").content.decode()
+
+    assert "Used today" in page and f"7 / {PRO.daily_generations}" in page
+
+
+def test_the_user_page_shows_todays_usage_read_only(staff_client, user):
+    DailyUsage.objects.create(user=user, day=usage_day(), used=3)
+    page = staff_client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
+    assert f"3 / {FREE.daily_generations}" in page and 'name="usage_today"' not in page
+
+
+def test_reset_todays_usage(staff_client, user):
+    DailyUsage.objects.create(user=user, day=usage_day(), used=10)
+
+    response = staff_client.post(
+        "/admin/accounts/user/", {"action": "reset_usage_today", "_selected_action": [user.pk]}, follow=True
+    )
+
+    assert "Reset today&#x27;s usage of 1 user." in response.content.decode()
+    assert used_today(user) == 0

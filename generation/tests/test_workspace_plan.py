@@ -1,4 +1,5 @@
-"""The plan a generation runs under: the team's (its owner's) in a Team-plan workspace, else the user's own.
+"""The plan a generation runs under (Workspace.plan): the team's (its owner's) in a Team-plan
+workspace, else the user's own.
 
 These go through POST /api/generate, with the quota reading limits from the plan catalog.
 """
