@@ -1,5 +1,6 @@
 """Invitations: sent by email, accepted once, by the invited address, within 7 days; resend and revoke."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership
+from billing import plans
 from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -216,11 +218,33 @@ def test_invalid_email_is_refused(client, owner, team):
     assert not Invitation.objects.exists()
 
 
-def test_member_limit_comes_from_the_plan_catalog(client, owner, team, monkeypatch):
-    from billing import plans
+@pytest.fixture
+def room_for(monkeypatch):
+    """The Team plan with room for ``n`` people, as if billing/plans.py said so."""
 
-    limited = plans.TEAM.__class__(**{**plans.TEAM.__dict__, "max_team_members": 2})
-    monkeypatch.setitem(plans.PLANS, "team", limited)
+    def set_room(n):
+        monkeypatch.setitem(plans.PLANS, "team", replace(plans.TEAM, max_team_members=n))
+
+    return set_room
+
+
+def test_the_team_plan_allows_ten_people_counting_pending_invitations(client, owner, team):
+    for _ in range(4):
+        Membership.objects.create(team=team, user=UserFactory())
+    for n in range(5):
+        assert invite(client, owner, email=f"guest{n}@example.com").status_code == 302
+
+    refused = invite(client, owner, email="eleventh@example.com")
+
+    assert plans.TEAM.max_team_members == 10
+    assert refused.status_code == 400
+    assert "as many members as its plan allows (Team: 10, counting pending invitations)" in refused.content.decode()
+    assert not Invitation.objects.filter(email="eleventh@example.com").exists()
+    assert "0 seats left" in client.get("/teams/acme/").content.decode()
+
+
+def test_member_limit_comes_from_the_plan_catalog(client, owner, team, room_for):
+    room_for(2)
     invite(client, owner, email="first@example.com")
 
     refused = invite(client, owner, email="second@example.com")
@@ -230,19 +254,39 @@ def test_member_limit_comes_from_the_plan_catalog(client, owner, team, monkeypat
     assert list(Invitation.objects.values_list("email", flat=True)) == ["first@example.com"]
 
 
-def test_accepting_is_refused_when_the_team_is_full(client, owner, team, monkeypatch):
-    from billing import plans
+def test_revoking_an_invitation_frees_its_seat(client, owner, team, room_for):
+    room_for(2)
+    invite(client, owner, email="first@example.com")
+    client.post(f"/teams/acme/invitations/{Invitation.objects.get().pk}/revoke/")
 
+    assert invite(client, owner, email="second@example.com").status_code == 302
+
+
+def test_resending_an_expired_invitation_needs_a_free_seat(client, owner, team, room_for):
+    room_for(2)
+    invite(client, owner, email="first@example.com")
+    expired = Invitation.objects.get()
+    old_link = expired.token
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        invite(client, owner, email="second@example.com")  # the expired one no longer holds a seat
+        page = client.post(f"/teams/acme/invitations/{expired.pk}/resend/", follow=True).content.decode()
+
+    expired.refresh_from_db()
+    assert "as many members as its plan allows" in page
+    assert expired.token == old_link
+
+
+def test_accepting_is_refused_when_the_team_is_full(client, owner, team, room_for):
     invite(client, owner)
     Membership.objects.create(team=team, user=UserFactory())
-    limited = plans.TEAM.__class__(**{**plans.TEAM.__dict__, "max_team_members": 2})
-    monkeypatch.setitem(plans.PLANS, "team", limited)
+    room_for(2)
     colleague = UserFactory(email="colleague@example.com")
     client.force_login(colleague)
 
     response = client.post(f"/teams/join/{Invitation.objects.get().token}/")
 
     assert response.status_code == 400
+    assert "is full: its Team plan allows 2 people" in response.content.decode()
     assert not team.memberships.filter(user=colleague).exists()
 
 
