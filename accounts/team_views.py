@@ -6,6 +6,8 @@ documents, recent generations and usage belong to generation, which supplies the
 tags (generation/templatetags/team_panels.py), keeping this app free of imports from it.
 """
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -135,16 +137,23 @@ def team_invite(request, workspace):
     return render(request, "accounts/team_detail.html", _detail_context(workspace, invite_form=form), status=400)
 
 
-def _act(request, workspace, change, success_message):
-    """Make one team change; report its refusal (NotAllowed, TeamError included) or its success, then go
-    back to the members list."""
-    try:
-        change()
-    except NotAllowed as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, success_message())
-    return redirect(_members_url(workspace))
+def team_change(view):
+    """For the POSTs that change a team from its members list: the view makes the change and returns
+    what to tell the user; a refusal (NotAllowed, TeamError included) is told instead. Either way the
+    user goes back to the members list."""
+
+    @login_required
+    @require_POST
+    @team_view
+    @wraps(view)
+    def wrapper(request, workspace, *args, **kwargs):
+        try:
+            messages.success(request, view(request, workspace, *args, **kwargs))
+        except NotAllowed as error:
+            messages.error(request, str(error))
+        return redirect(_members_url(workspace))
+
+    return wrapper
 
 
 def _invitation(workspace, pk):
@@ -155,76 +164,42 @@ def _member(workspace, pk):
     return get_object_or_404(Membership.objects.select_related("user"), team=workspace.team, pk=pk)
 
 
-@login_required
-@require_POST
-@team_view
+@team_change
 def team_invitation_resend(request, workspace, pk):
-    invitation = _invitation(workspace, pk)
-    return _act(
-        request,
-        workspace,
-        lambda: invitations.resend(workspace, invitation),
-        lambda: f"Sent a new link to {invitation.email}; the previous link no longer works.",
-    )
+    invitation = invitations.resend(workspace, _invitation(workspace, pk))
+    return f"Sent a new link to {invitation.email}; the previous link no longer works."
 
 
-@login_required
-@require_POST
-@team_view
+@team_change
 def team_invitation_revoke(request, workspace, pk):
     invitation = _invitation(workspace, pk)
-    return _act(
-        request,
-        workspace,
-        lambda: invitations.revoke(workspace, invitation),
-        lambda: f"Revoked the invitation for {invitation.email}.",
-    )
+    invitations.revoke(workspace, invitation)
+    return f"Revoked the invitation for {invitation.email}."
 
 
-@login_required
-@require_POST
-@team_view
+@team_change
 def team_member_role(request, workspace, pk):
     target = _member(workspace, pk)
     role = request.POST.get("role", "")
-    return _act(
-        request,
-        workspace,
-        lambda: teams.change_role(workspace, target, role),
-        lambda: f"{target.user.display_name} is now {Membership.Role(role).label.lower()}.",
-    )
+    teams.change_role(workspace, target, role)
+    return f"{target.user.display_name} is now {Membership.Role(role).label.lower()}."
 
 
-@login_required
-@require_POST
-@team_view
+@team_change
 def team_member_remove(request, workspace, pk):
     target = _member(workspace, pk)
-    return _act(
-        request,
-        workspace,
-        lambda: teams.remove_member(workspace, target),
-        lambda: f"Removed {target.user.display_name} from {workspace.name}.",
-    )
+    teams.remove_member(workspace, target)
+    return f"Removed {target.user.display_name} from {workspace.name}."
 
 
-@login_required
-@require_POST
-@team_view
+@team_change
 def team_transfer(request, workspace):
     member_id = request.POST.get("member", "")
-    if not member_id.isdigit():
-        messages.error(request, "Choose the admin who becomes the owner.")
-        return redirect(_members_url(workspace))
+    if not (member_id.isascii() and member_id.isdigit()):
+        raise TeamError("Choose the admin who becomes the owner.")
     target = _member(workspace, int(member_id))
-    return _act(
-        request,
-        workspace,
-        lambda: teams.transfer_ownership(workspace, target),
-        lambda: (
-            f"{target.user.display_name} now owns {workspace.name}; you are an admin. The team now runs on their plan."
-        ),
-    )
+    teams.transfer_ownership(workspace, target)
+    return f"{target.user.display_name} now owns {workspace.name}; you are an admin. The team now runs on their plan."
 
 
 @login_required

@@ -1,5 +1,10 @@
 import json
 
+import pytest
+
+from accounts.models import Membership
+from tests.factories import TeamFactory, UserFactory
+
 
 def post_generate(client, body=None, **headers):
     """POST /api/generate with a JSON body (a dict, or raw text for malformed-body tests)."""
@@ -15,3 +20,23 @@ def sse_events(response) -> list[tuple[str, dict]]:
         lines = dict(line.split(": ", 1) for line in block.splitlines())
         events.append((lines["event"], json.loads(lines["data"])))
     return events
+
+
+@pytest.fixture
+def owner(db):
+    """A Team-plan user who owns ``team``."""
+    return UserFactory(plan="team")
+
+
+@pytest.fixture
+def team(owner):
+    """The "acme" team, writable (its owner is on the Team plan)."""
+    return TeamFactory(owner=owner, slug="acme")
+
+
+@pytest.fixture
+def member(team):
+    """A free-plan member of ``team``."""
+    user = UserFactory()
+    Membership.objects.create(team=team, user=user)
+    return user

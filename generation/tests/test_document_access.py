@@ -2,28 +2,10 @@
 
 import pytest
 
-from accounts.models import Membership
 from generation.models import Document
-from tests.factories import DocumentFactory, TeamFactory, UserFactory
+from tests.factories import DocumentFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def owner():
-    return UserFactory(plan="team")
-
-
-@pytest.fixture
-def team(owner):
-    return TeamFactory(owner=owner, slug="acme")
-
-
-@pytest.fixture
-def member(team):
-    user = UserFactory()
-    Membership.objects.create(team=team, user=user)
-    return user
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from django.utils import timezone
 from accounts.models import Membership
 from generation import stats
 from generation.models import Generation
-from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,23 +15,6 @@ def generation(user, team, status="completed", **fields):
     return Generation.objects.create(
         user=user, team=team, prompt="Draft", status=status, plan="team", provider="demo", model="demo", **fields
     )
-
-
-@pytest.fixture
-def owner():
-    return UserFactory(plan="team")
-
-
-@pytest.fixture
-def team(owner):
-    return TeamFactory(owner=owner, slug="acme")
-
-
-@pytest.fixture
-def member(team):
-    user = UserFactory()
-    Membership.objects.create(team=team, user=user, role="member")
-    return user
 
 
 def test_owner_and_admins_see_usage_this_month_per_member(client, owner, team, member):

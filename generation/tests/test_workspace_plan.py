@@ -12,19 +12,9 @@ from accounts.models import Membership
 from billing.plans import FREE, PRO, TEAM
 from generation.models import DailyUsage, Generation
 from generation.quota import usage_day
-from tests.factories import TeamFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def owner():
-    return UserFactory(plan=TEAM.code)
-
-
-@pytest.fixture
-def team(owner):
-    return TeamFactory(owner=owner, slug="acme")
 
 
 def member_on(plan, team):
