@@ -1,7 +1,8 @@
 """The daily quota: reserve, commit and refund generations on DailyUsage.
 
-The invariant (DESIGN 5): nobody gets more charged generations in a day than their plan
-allows, under any concurrency, across any number of processes sharing the database.
+The invariant (docs/architecture.md, "The quota invariant"): nobody gets more charged generations
+in a day than their plan allows, under any concurrency, across any number of processes sharing
+the database.
 
 What makes it safe is one conditional statement on the unique (user, day) row::
 

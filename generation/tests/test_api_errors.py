@@ -1,4 +1,4 @@
-"""Every row of DESIGN 7's error table, the X-Usage-* headers, and "a rejected call never reaches the model"."""
+"""Every row of the error table in docs/api.md, the X-Usage-* headers, and "a rejected call never reaches the model"."""
 
 import json
 from datetime import datetime

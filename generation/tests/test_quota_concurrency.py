@@ -1,4 +1,4 @@
-"""The quota invariant under concurrency, on PostgreSQL with real transactions (DESIGN 5).
+"""The quota invariant (docs/architecture.md) under concurrency, on PostgreSQL with real transactions.
 
 Many threads, each with its own database connection, hit POST /api/generate for one user at
 the same moment (released together by a barrier). Exactly the plan's limit may succeed. The

@@ -1,4 +1,4 @@
-"""GET /api/usage (DESIGN 7)."""
+"""GET /api/usage (docs/api.md)."""
 
 from datetime import datetime
 
