@@ -215,3 +215,9 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.team}"
+
+    @property
+    def role_phrase(self) -> str:
+        """The invited role as the emails and the invitation page say it: "an admin", "a member"."""
+        label = self.get_role_display().lower()
+        return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"

@@ -74,7 +74,7 @@ def _detail_context(workspace, invite_form=None):
     for member in members:
         member.role_form = RoleForm(member) if workspace.can(Action.CHANGE_ROLE, member) else None
         member.may_remove = workspace.can(Action.REMOVE_MEMBER, member)
-    open_invitations = list(invitations.open_invitations(team)) if workspace.may["revoke_invitation"] else []
+    open_invitations = list(invitations.open_invitations(team)) if workspace.can(Action.REVOKE_INVITATION) else []
     for invitation in open_invitations:
         invitation.status = invitations.invitation_status(invitation)
     return {

@@ -105,12 +105,11 @@ def document_live(request, pk):
     )
 
 
-def _save_status(request, state, status, document=None):
+def _save_status(request, state, status, document=None, refusal=""):
     """The editor's status line. A refusal carries HX-Reswap, which tells documents.js that this 4xx is
     the server's own answer to show (unlike Django's bare 400/403 pages for a body too large or a CSRF failure)."""
-    response = TemplateResponse(
-        request, "generation/document_detail.html#save_status", {"state": state, "document": document}, status=status
-    )
+    context = {"state": state, "document": document, "refusal": refusal}
+    response = TemplateResponse(request, "generation/document_detail.html#save_status", context, status=status)
     return response if status == 200 else reswap(response, "outerHTML")
 
 
@@ -120,7 +119,7 @@ def document_save(request, pk):
     """Autosave (htmx): store the body if nobody changed it since the editor's version; 409 on a conflict."""
     document, workspace = open_document(request.user, pk)
     if not workspace.can(Action.EDIT_DOCUMENTS):
-        return _save_status(request, "forbidden", 403)
+        return _save_status(request, "forbidden", 403, refusal=workspace.refusal(Action.EDIT_DOCUMENTS))
     try:
         base_version = int(request.POST.get("version", ""))
     except ValueError:

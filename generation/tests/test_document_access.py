@@ -44,6 +44,7 @@ def test_after_a_downgrade_nobody_changes_team_documents(client, team, owner, me
 
     document.refresh_from_db()
     assert save.status_code == 403
+    assert f"Not saved: {team.name} needs the Team plan to create and edit documents." in save.content.decode()
     assert (document.body, document.title) == ("Shared words", "Plan")
     assert team.documents.count() == 1
 
