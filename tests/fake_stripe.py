@@ -218,10 +218,7 @@ class FakeStripe:
 
     def find(self, object_id):
         """The object with this id, whatever its kind (for ``expand``), or None."""
-        for objects in self.objects.values():
-            if isinstance(object_id, str) and object_id in objects:
-                return objects[object_id]
-        return None
+        return next((objects[object_id] for objects in self.objects.values() if object_id in objects), None)
 
     def public(self, obj):
         return {key: value for key, value in obj.items() if not key.startswith("_")}
@@ -428,7 +425,7 @@ class FakeStripe:
                 return promotion_code
         return None
 
-    def create_discount(self, coupon_id, customer_id, subscription_id=None, promotion_code_id=None, checkout=None):
+    def create_discount(self, coupon_id, customer_id, subscription_id=None, promotion_code_id=None):
         """A discount: the application of a coupon (clover/dahlia shape: the coupon is under ``source``)."""
         with self.lock:
             coupon = self.get("coupon", coupon_id)
@@ -441,7 +438,7 @@ class FakeStripe:
             discount = {
                 "id": self.new_id("di"),
                 "object": "discount",
-                "checkout_session": checkout,
+                "checkout_session": None,
                 "customer": customer_id,
                 "customer_account": None,
                 "end": end,
