@@ -4,6 +4,8 @@
   but dj-stripe's customer sync still reads ``discount.coupon`` and raises "dj-stripe encountered an
   empty field Coupon.coupon", so every webhook about that customer failed (Stripe retries it for
   three days). The coupon is mirrored from where it now is, and the rest of the sync runs as before.
+  This wraps two private methods of dj-stripe 2.11, ``Customer._attach_objects_post_save_hook`` and
+  ``Coupon._get_or_create_from_stripe_object``; billing/tests/test_discounts.py guards them.
 - Subscriptions and customers are read from Stripe with their discounts' coupons and promotion codes
   expanded, so the mirror can tell what discount applies without asking Stripe again.
 - dj-stripe passes STRIPE_API_VERSION on most calls but not all (a product's features are listed
