@@ -52,17 +52,19 @@ def derive_plan_from_subscriptions(sender, event, **kwargs):
         sync_user_plan(user.pk, cause=f"{event.type} {event.id}")
 
 
-@djstripe_receiver("invoice.payment_failed")
-def email_payment_failed(sender, event, **kwargs):
+def email_once_committed(event, notice) -> None:
+    """Send ``notice(user, the event's object)`` to the event's subscriber once the webhook's transaction commits."""
     user = subscriber_of(event)
     if user is not None:
-        invoice = event.data["object"]
-        transaction.on_commit(lambda: notices.payment_failed(user, invoice))
+        stripe_object = event.data["object"]
+        transaction.on_commit(lambda: notice(user, stripe_object))
+
+
+@djstripe_receiver("invoice.payment_failed")
+def email_payment_failed(sender, event, **kwargs):
+    email_once_committed(event, notices.payment_failed)
 
 
 @djstripe_receiver("customer.subscription.trial_will_end")
 def email_trial_will_end(sender, event, **kwargs):
-    user = subscriber_of(event)
-    if user is not None:
-        subscription = event.data["object"]
-        transaction.on_commit(lambda: notices.trial_will_end(user, subscription))
+    email_once_committed(event, notices.trial_will_end)
