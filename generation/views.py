@@ -45,14 +45,16 @@ def _status_context(request, workspace) -> dict:
 
 @login_required
 def generate_page(request):
-    workspace = _chosen_workspace(request)
+    workspaces = workspaces_for(request.user)
+    key = request.GET.get("workspace", PERSONAL)
+    workspace = next((choice for choice in workspaces if choice.key == key), workspaces[0])
     documents = documents_visible_to(request.user).select_related("team").order_by("title")
     return render(
         request,
         "generation/generate.html",
         {
             **_status_context(request, workspace),
-            "workspaces": workspaces_for(request.user),
+            "workspaces": workspaces,
             "personal_key": PERSONAL,
             "documents": documents,
             "selected_document": request.GET.get("document", ""),
