@@ -34,13 +34,6 @@ class Workspace:
         self.membership = membership
         self.team = membership.team if membership else None
 
-    def __repr__(self):
-        return f"<Workspace {self.key} of {self.user}>"
-
-    @property
-    def is_personal(self) -> bool:
-        return self.team is None
-
     @property
     def key(self) -> str:
         return PERSONAL if self.team is None else self.team.slug
@@ -56,10 +49,6 @@ class Workspace:
     @property
     def role(self) -> str:
         return permissions.PERSONAL if self.membership is None else self.membership.role
-
-    @property
-    def owner(self):
-        return self.user if self.team is None else self.team.owner
 
     @property
     def read_only(self) -> bool:
