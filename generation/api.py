@@ -176,8 +176,8 @@ def generate(request, caller):
         run.open()
         if data.get("stream", True) is False:
             return with_usage_headers(JsonResponse(run.collect()), run.usage)
-    except service.GenerationError as error:
-        return with_usage_headers(generation_error_response(error), error.usage or quota.usage_status(caller, job.plan))
+    except (service.LimitReached, service.ModelUnavailable) as error:
+        return with_usage_headers(generation_error_response(error), error.usage)
     response = StreamingHttpResponse(event_stream(run), content_type="text/event-stream")
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
     return with_usage_headers(response, quota.usage_status(caller, job.plan))

@@ -51,7 +51,8 @@ ERROR_MESSAGES = {
 class GenerationError(Exception):
     """A generation refused before it spent anything, or failed; ``details`` say more (e.g. ``max_chars``).
 
-    ``usage`` is where the caller stands after it, when the error already knows.
+    The errors raised once a unit was reserved (LimitReached, ModelUnavailable) also carry ``usage``:
+    where the caller stands after them.
     """
 
     usage: quota.UsageStatus | None = None
@@ -101,8 +102,9 @@ class LimitReached(GenerationError):
 class ModelUnavailable(GenerationError):
     """The model failed before a usable answer; the unit was refunded. ``details`` are the ``error`` event's."""
 
-    def __init__(self, payload: dict):
+    def __init__(self, payload: dict, usage: quota.UsageStatus):
         super().__init__(payload["message"], **{key: value for key, value in payload.items() if key != "message"})
+        self.usage = usage
 
 
 @dataclass
@@ -268,7 +270,7 @@ class Run:
         try:
             self.first = self.next_item()
         except ProviderError as error:
-            raise ModelUnavailable(self.fail(error)) from None
+            raise ModelUnavailable(self.fail(error), self.usage) from None
 
     def events(self):
         """Yield ``(event, data)``: ``delta`` events, then one ``done`` or one ``error``."""
@@ -297,7 +299,7 @@ class Run:
             outcome = (event, data)
         event, data = outcome
         if event == "error" and data["refunded"]:
-            raise ModelUnavailable(data)
+            raise ModelUnavailable(data, self.usage)
         generation, status = self.generation, self.usage
         body = {
             "generation_id": generation.pk,
