@@ -21,7 +21,7 @@ $(VENV)/.installed: requirements.txt
 
 run: install
 	@echo "make: migrating the database (db.sqlite3 unless DATABASE_URL is set; a new SQLite one takes a few seconds)..."
-	DEBUG=$${DEBUG:-1} $(PYTHON) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PYTHON) manage.py migrate --noinput --skip-checks  # runserver runs the checks next
 	@echo
 	@echo "  Inkwell is starting at http://127.0.0.1:$(PORT)/ (it answers once Django prints \"Starting development server\", in a few seconds)"
 	@echo "  Sign in at http://127.0.0.1:$(PORT)/login/ with any email: the sign-in code is printed below."

@@ -55,10 +55,11 @@ def main():
         "LLM_MODEL": os.environ.get("LLM_MODEL", "claude-demo"),
     }
     try:
+        # --skip-checks: runserver runs Django's system checks once, at the end (each run takes seconds).
         step(f"migrating {database}...")
-        manage(env, "migrate", "--noinput")
+        manage(env, "migrate", "--noinput", "--skip-checks")
         step("creating the plans' products and prices in the fake Stripe (setup_billing, a few seconds)...")
-        setup = manage(env, "setup_billing", capture=True)
+        setup = manage(env, "setup_billing", "--skip-checks", capture=True)
         print(setup)
         stripe.webhook_url = re.search(r"Send Stripe webhooks to (\S+)", setup)[1]
         print(
