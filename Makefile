@@ -3,7 +3,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 PORT ?= 8000
 # --no-compile: Python compiles a module when it is first imported, so pip need not compile all
-# ~9,000 files up front (most are never imported by the app); it halves the install.
+# ~11,000 files up front (most are never imported by the app); it halves the install.
 PIP_INSTALL := $(PYTHON) -m pip install --quiet --no-compile
 
 .PHONY: install run test lint format demo bench
