@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from django.db import migrations, models
-from django.db.migrations.loader import MigrationLoader
 
 from accounts.management.commands.migrate import Command
 
@@ -131,11 +130,13 @@ def test_both_ways_give_the_same_tables_columns_indexes_and_constraints(created)
 
 
 def test_every_migration_is_recorded_as_applied(created):
-    on_disk = sorted(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
-    assert rows(created["fast"], "django_migrations", "app, name") == on_disk
-    assert rows(created["replayed"], "django_migrations", "app, name") == on_disk
-    shown = manage(created["fast"], "showmigrations", "djstripe")
-    assert shown.split() == ["djstripe", "[X]", "0001_initial", "[X]", "0002_2_10", "[X]", "0003_2_11"]
+    recorded = rows(created["fast"], "django_migrations", "app, name")
+    assert recorded == rows(created["replayed"], "django_migrations", "app, name")
+    shown = manage(created["fast"], "showmigrations", "--skip-checks")
+    assert "[ ]" not in shown
+    assert shown.count("[X]") == len(recorded)
+    djstripe = shown.split("djstripe\n")[1].split("\n")[:3]
+    assert djstripe == [" [X] 0001_initial", " [X] 0002_2_10", " [X] 0003_2_11"]
 
 
 def test_content_types_permissions_and_the_site_are_created_as_after_a_replay(created):
