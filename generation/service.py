@@ -24,7 +24,7 @@ from django.db import transaction
 from accounts.models import Team
 from accounts.teams import effective_plan, membership_for
 from billing.plans import Plan
-from generation import quota
+from generation import metrics, quota
 from generation.documents import append_to_document, documents_visible_to, may_edit
 from generation.models import Document, Generation
 from generation.providers import ErrorKind, ProviderError, Usage, get_provider
@@ -189,6 +189,7 @@ def start(job: Job) -> "Run":
             model=provider.model,
         )
     except quota.LimitReached as limit:
+        metrics.record_limit_hit(job.user)
         raise limit_reached_error(limit.status) from None
     return Run(job, generation, provider)
 
