@@ -110,3 +110,9 @@ def build(users: int, generations_per_user: int, label: str = "bulk") -> None:
     # created_at is set on insert: spread the generations over the last 30 days.
     days_back = ExpressionWrapper((F("id") % 30) * Value(timedelta(days=1)), output_field=DurationField())
     Generation.objects.filter(user__in=people).update(created_at=Value(now) - days_back)
+
+
+def remove(label: str = "bulk") -> None:
+    """Delete what ``build`` made with ``label`` (a customer outlives its user in dj-stripe's mirror)."""
+    Customer.objects.filter(id__startswith=f"cus_{label}").delete()
+    User.objects.filter(email__startswith=label, email__endswith="@example.com").delete()
