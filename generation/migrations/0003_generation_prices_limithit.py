@@ -34,7 +34,8 @@ class Migration(migrations.Migration):
             name="output_price_per_mtok",
             field=models.DecimalField(decimal_places=4, max_digits=10, null=True),
         ),
-        migrations.RunPython(record_prices, migrations.RunPython.noop),
+        # Elidable: it only fills rows that existed before; a new database (or a squash) has none.
+        migrations.RunPython(record_prices, migrations.RunPython.noop, elidable=True),
         migrations.AlterField(
             model_name="generation",
             name="input_price_per_mtok",
