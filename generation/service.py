@@ -27,7 +27,7 @@ from django.db import transaction
 
 from accounts.permissions import Action
 from accounts.workspaces import NotAMember, Workspace, personal_workspace, team_workspace
-from generation import quota
+from generation import metrics, quota
 from generation.documents import append_to_document, documents_visible_to
 from generation.models import Document, Generation
 from generation.providers import ErrorKind, ProviderError, Usage, get_provider
@@ -235,6 +235,7 @@ def start(job: Job) -> "Run":
             model=provider.model,
         )
     except quota.LimitReached as limit:
+        metrics.record_limit_hit(job.user)
         raise LimitReached(limit.status) from None
     return Run(job, generation, provider)
 
