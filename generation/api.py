@@ -112,7 +112,8 @@ def api_view(*methods):
 
 def event_stream(run: service.Run):
     """The SSE body. When the server closes the response early (client gone), closing this
-    generator closes ``run.events()``, which settles the generation (see Run.events)."""
+    generator closes ``run.events()``, which charges the generation and closes the model stream
+    (see Run.events)."""
     events = run.events()
     try:
         for event, data in events:
@@ -135,6 +136,7 @@ def generate(request):
         answer = run.collect()
         request.usage_status = run.usage
         return JsonResponse(answer)
+    request.usage_status = run.usage  # the headers need no query, so no connection is taken back
     response = StreamingHttpResponse(event_stream(run), content_type="text/event-stream")
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
     return response
