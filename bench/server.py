@@ -78,6 +78,17 @@ class WebServer:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
 
+def settle(server: WebServer, deadline: float) -> None:
+    """Wait until the workers stop growing: a booting worker's memory grows as it imports."""
+    previous = -1
+    while time.monotonic() < deadline:
+        current = server.rss_bytes()
+        if abs(current - previous) < 2**20:
+            return
+        previous = current
+        time.sleep(1)
+
+
 def healthz_status(port: int) -> int | None:
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
@@ -91,7 +102,9 @@ def healthz_status(port: int) -> int | None:
 def web_server(env: dict, startup_seconds: float = 60):
     """Run the Procfile's web command with ``env`` added to this environment; yields a WebServer.
 
-    Stopped with SIGINT (gunicorn's quick shutdown) when the block ends, even mid-stream.
+    Yields once /healthz answers and every worker has booted (one worker answering is not
+    enough: the others would still be importing when the load arrives). Stopped with SIGINT
+    (gunicorn's quick shutdown) when the block ends, even mid-stream.
     """
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -122,6 +135,7 @@ def web_server(env: dict, startup_seconds: float = 60):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"The web server did not start:\n{server.log_tail()}")
             time.sleep(0.2)
+        settle(server, deadline)
         yield server
     finally:
         if process.poll() is None:
