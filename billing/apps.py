@@ -6,4 +6,6 @@ class BillingConfig(AppConfig):
     verbose_name = "Billing"
 
     def ready(self):
-        from billing import receivers  # noqa: F401  (connects the dj-stripe webhook receivers)
+        from billing import djstripe_compat, receivers  # noqa: F401  (receivers connects the webhook receivers)
+
+        djstripe_compat.apply()

@@ -29,6 +29,17 @@ class AlreadySubscribed(Exception):
     """Stripe already has a subscription that grants a plan (its webhook may not have landed yet)."""
 
 
+class PortalNotSetUp(Exception):
+    """The Stripe account has no Customer Portal configuration to open (run manage.py setup_billing)."""
+
+
+# Failures that pass: Stripe unreachable, overloaded or rate limiting. Any other StripeError means
+# Stripe refused the request as this site made it (set-up, keys, an archived price): retrying won't help.
+PASSING_ERRORS = (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError)
+# Marks the Customer Portal configuration setup_billing creates, so it is found again.
+PORTAL_METADATA = {"inkwell": "customer_portal"}
+
+
 def is_configured() -> bool:
     return bool(settings.STRIPE_SECRET_KEY)
 
@@ -120,6 +131,29 @@ def create_checkout_session(user, lookup_key: str, success_url: str, cancel_url:
     return session.url
 
 
+def portal_configurations():
+    """(the account's default Portal configuration, the one setup_billing created), each or both None."""
+    configurations = stripe.billing_portal.Configuration.list(active=True, limit=100, **api_options())
+    default = ours = None
+    for configuration in configurations.auto_paging_iter():
+        if configuration.is_default:
+            default = configuration
+        elif (configuration.metadata or {}).get("inkwell") == PORTAL_METADATA["inkwell"]:
+            ours = configuration
+    return default, ours
+
+
 def create_portal_session(customer: Customer, return_url: str) -> str:
-    session = stripe.billing_portal.Session.create(customer=customer.id, return_url=return_url, **api_options())
+    """A Customer Portal session; its URL.
+
+    Stripe refuses a session without a configuration until the account's default one is saved in
+    the Dashboard, so without a default the session names the configuration setup_billing created.
+    """
+    default, ours = portal_configurations()
+    if default is None and ours is None:
+        raise PortalNotSetUp("The Stripe account has no Customer Portal configuration: run manage.py setup_billing.")
+    configuration = {} if default is not None else {"configuration": ours.id}
+    session = stripe.billing_portal.Session.create(
+        customer=customer.id, return_url=return_url, **configuration, **api_options()
+    )
     return session.url

@@ -21,6 +21,10 @@ logger = logging.getLogger(__name__)
 GRANTING_STATUSES = frozenset({"active", "trialing", "past_due"})
 # Statuses shown as a live subscription on the billing page (others are history).
 LIVE_STATUSES = GRANTING_STATUSES | {"incomplete", "unpaid", "paused"}
+# Read with every subscription and customer (billing/djstripe_compat.py, sync_plans): a discount's
+# coupon (what it takes off) and promotion code (what the customer typed), instead of their ids.
+SUBSCRIPTION_EXPAND = ["discounts.source.coupon", "discounts.promotion_code"]
+CUSTOMER_EXPAND = ["discount.source.coupon", "discount.promotion_code"]
 
 
 def lookup_keys(subscription_data: dict) -> list[str]:
@@ -45,11 +49,54 @@ def from_timestamp(value):
     return datetime.fromtimestamp(value, tz=UTC) if value else None
 
 
-def describe(subscription_data: dict) -> dict:
-    """What a person needs to know about a subscription: plan, status, trial, next renewal."""
+def applied_discounts(subscription_data: dict, customer_data: dict | None = None) -> list[dict]:
+    """The discounts on the subscription's invoices: its own, else the customer's (as Stripe applies them)."""
+    discounts = subscription_data.get("discounts") or []
+    if not discounts and customer_data and customer_data.get("discount"):
+        discounts = [customer_data["discount"]]
+    return [describe_discount(discount) for discount in discounts]
+
+
+def describe_discount(discount) -> dict:
+    """What a discount takes off (percent or amount), for how long, and the promotion code used.
+
+    Expanded (SUBSCRIPTION_EXPAND) the discount says all that; an id alone only that there is one.
+    """
+    discount = discount if isinstance(discount, dict) else {}
+    coupon = (discount.get("source") or {}).get("coupon")
+    coupon = coupon if isinstance(coupon, dict) else {}
+    promotion_code = discount.get("promotion_code")
+    return {
+        "name": coupon.get("name") or "",
+        "percent_off": coupon.get("percent_off"),
+        "amount_off": coupon.get("amount_off"),
+        "currency": coupon.get("currency") or "usd",
+        "duration": coupon.get("duration") or "",
+        "end": from_timestamp(discount.get("end")),
+        "code": promotion_code.get("code", "") if isinstance(promotion_code, dict) else "",
+    }
+
+
+def amount_after_discounts(amount: int, discounts: list[dict], at: datetime | None) -> int:
+    """``amount`` (cents) less the discounts (as described above) that still apply at ``at``."""
+    for discount in discounts:
+        if discount["end"] and at and discount["end"] <= at:
+            continue
+        if discount["percent_off"]:
+            amount -= round(amount * discount["percent_off"] / 100)
+        elif discount["amount_off"]:
+            amount -= min(discount["amount_off"], amount)
+    return amount
+
+
+def describe(subscription_data: dict, customer_data: dict | None = None) -> dict:
+    """What a person needs to know about a subscription: plan, status, trial, discount, next renewal."""
     items = (subscription_data.get("items") or {}).get("data") or [{}]
     price = items[0].get("price") or {}
     status = subscription_data.get("status", "")
+    # Since API version basil the period is on the items, not on the subscription.
+    period_end = from_timestamp(items[0].get("current_period_end"))
+    discounts = applied_discounts(subscription_data, customer_data)
     return {
         "id": subscription_data.get("id"),
         "status": status,
@@ -60,8 +107,9 @@ def describe(subscription_data: dict) -> dict:
         "interval": (price.get("recurring") or {}).get("interval", "month"),
         "trialing": status == "trialing",
         "trial_end": from_timestamp(subscription_data.get("trial_end")),
-        # Newer API versions keep the period on the items rather than on the subscription.
-        "period_end": from_timestamp(subscription_data.get("current_period_end") or items[0].get("current_period_end")),
+        "period_end": period_end,
+        "discounts": discounts,
+        "next_amount": amount_after_discounts(price.get("unit_amount") or 0, discounts, period_end),
         "cancel_at_period_end": bool(subscription_data.get("cancel_at_period_end")),
         "ended": status not in LIVE_STATUSES,
         "past_due": status == "past_due",

@@ -22,6 +22,16 @@ CONFIRM_POLL_SECONDS = 2
 CONFIRM_MAX_POLLS = 60
 # Stripe Checkout session ids ("cs_test_a1B2..."); anything else never came back from Checkout.
 CHECKOUT_SESSION_ID = re.compile(r"cs_\w+", re.ASCII)
+UNREACHABLE = "We could not reach our payment provider. Please try again in a minute."
+# Stripe refused because of how this site is set up: retrying will not help, the operator must act.
+PORTAL_NOT_SET_UP = (
+    "Billing management is not available yet: this site's billing portal is not set up. "
+    "We have logged the problem; please contact support if it persists."
+)
+CHECKOUT_NOT_SET_UP = (
+    "This plan cannot be bought right now: this site's billing is not fully set up. "
+    "We have logged the problem; please try again later."
+)
 
 
 def see_other(url):
@@ -59,7 +69,9 @@ def billing(request):
         {
             "configured": stripe_api.is_configured(),
             "plan": user.plan_info,
-            "subscription": describe(subscription.stripe_data) if subscription else None,
+            "subscription": describe(subscription.stripe_data, subscription.customer.stripe_data)
+            if subscription
+            else None,
             "past_due": has_past_due_subscription(user),
             "has_customer": customers_of(user).exists(),
             "invoices": [invoice.stripe_data for invoice in invoices],
@@ -96,10 +108,16 @@ def checkout(request):
         logger.exception("Checkout for %s", lookup_key)
         messages.error(request, "This plan is not available for purchase yet. Please try again later.")
         return pricing(request, status=503)
-    except stripe.StripeError:
-        logger.exception("Stripe refused a Checkout session for %s", lookup_key)
-        messages.error(request, "We could not reach our payment provider. Please try again in a minute.")
+    except stripe_api.PASSING_ERRORS:
+        logger.exception("Stripe was unreachable for a Checkout session for %s", lookup_key)
+        messages.error(request, UNREACHABLE)
         return pricing(request, status=502)
+    except stripe.StripeError:
+        logger.exception(
+            "Stripe refused a Checkout session for %s (check the set-up: manage.py setup_billing)", lookup_key
+        )
+        messages.error(request, CHECKOUT_NOT_SET_UP)
+        return pricing(request, status=503)
     return see_other(url)
 
 
@@ -141,8 +159,16 @@ def portal(request):
         return redirect("pricing")
     try:
         url = stripe_api.create_portal_session(customer, return_url=request.build_absolute_uri(reverse("billing")))
+    except stripe_api.PortalNotSetUp as error:
+        logger.error("Manage billing for %s: %s", customer.id, error)
+        messages.error(request, PORTAL_NOT_SET_UP)
+        return redirect("billing")
+    except stripe_api.PASSING_ERRORS:
+        logger.exception("Stripe was unreachable for a portal session for %s", customer.id)
+        messages.error(request, UNREACHABLE)
+        return redirect("billing")
     except stripe.StripeError:
-        logger.exception("Stripe refused a portal session for %s", customer.id)
-        messages.error(request, "We could not reach our payment provider. Please try again in a minute.")
+        logger.exception("Stripe refused a portal session for %s (check the Customer Portal set-up)", customer.id)
+        messages.error(request, PORTAL_NOT_SET_UP)
         return redirect("billing")
     return see_other(url)

@@ -216,6 +216,10 @@ if STRIPE_LIVE_MODE:
     STRIPE_LIVE_SECRET_KEY = STRIPE_SECRET_KEY
 else:
     STRIPE_TEST_SECRET_KEY = STRIPE_SECRET_KEY
+# Every Stripe request carries this version (dj-stripe's setting; without it the version would follow
+# whichever stripe-python is installed). Not an env var: the billing code, dj-stripe 2.11 and the
+# test fake (tests/fake_stripe.py, checked against this version's OpenAPI spec) speak its shapes.
+STRIPE_API_VERSION = "2026-05-27.dahlia"
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
 

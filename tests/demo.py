@@ -55,7 +55,8 @@ def main():
             f"  1. Sign up at {site_url}/accounts/signup/ with any email; the code is printed below.\n"
             f"  2. Generate at {site_url}/generate/ until the daily limit stops you, then upgrade.\n"
             "  3. Press Pay on the fake Checkout page; you come back as Pro once the webhook lands.\n"
-            f"  4. Billing ({site_url}/billing/) > Manage billing > Cancel plan: you are back on Free.\n"
+            f"  4. Billing ({site_url}/billing/) > Manage billing > Cancel plan: Pro until the period ends;\n"
+            "     'Simulate the end of the period' ends it, and you are back on Free.\n"
         )
         subprocess.run(  # noqa: S603
             [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], cwd=BASE_DIR, env=env

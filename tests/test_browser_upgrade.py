@@ -1,6 +1,6 @@
 """A free user hits the daily limit, upgrades through the hosted (fake) Stripe Checkout, comes
 back, sees Pro once the webhook lands, keeps generating past the free limit, then cancels in the
-(fake) Customer Portal and is back on Free once that webhook lands."""
+(fake) Customer Portal: Pro until the period ends, Free once it has."""
 
 import io
 import re
@@ -77,7 +77,15 @@ def test_free_user_upgrades_through_checkout_and_generates_past_the_free_limit(
     page.goto(f"{live_server.url}/billing/")
     page.get_by_role("button", name="Manage billing").click()
     page.get_by_role("button", name="Cancel plan").click()
-    expect(page.get_by_text("canceled")).to_be_visible()
+    expect(page.get_by_text("cancels at period end")).to_be_visible()
+    page.get_by_role("link", name="Return to Inkwell").click()
+    wait_for_delivery(stripe_server, "customer.subscription.updated")
+    page.reload()
+    expect(page.get_by_text("it will not renew")).to_be_visible()
+    expect(page.locator(".nav-links .badge")).to_have_text("Pro")
+
+    page.get_by_role("button", name="Manage billing").click()
+    page.get_by_role("button", name="Simulate the end of the period").click()
     page.get_by_role("link", name="Return to Inkwell").click()
     wait_for_delivery(stripe_server, "customer.subscription.deleted")
     page.reload()

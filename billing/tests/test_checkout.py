@@ -5,6 +5,7 @@ import stripe
 from djstripe.models import Customer
 
 from billing.plans import TRIAL_DAYS
+from billing.views import CHECKOUT_NOT_SET_UP
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +144,13 @@ def test_checkout_needs_a_signed_in_user_and_a_post(client, user, catalog):
     assert client.post("/billing/checkout/", {"price": "pro_monthly"})["Location"].startswith("/login/")
     client.force_login(user)
     assert client.get("/billing/checkout/").status_code == 405
+
+
+def test_stripe_refusing_an_archived_price_is_reported_as_a_set_up_problem(signed_in, fake, caplog):
+    fake.archive_price("pro_monthly")  # in the Dashboard; its webhook has not arrived, the mirror says active
+
+    response = signed_in.post("/billing/checkout/", {"price": "pro_monthly"})
+
+    assert response.status_code == 503
+    assert [str(message) for message in response.context["messages"]] == [CHECKOUT_NOT_SET_UP]
+    assert "The price specified is inactive" in caplog.text
