@@ -21,12 +21,15 @@ from bench.database import bench_users, configure
 from bench.server import procfile_command, production_env, web_server
 
 os.environ.update({"LLM_PROVIDER": "demo", "DEMO_DELAY_SECONDS": "0", "RATE_LIMIT_PER_MINUTE": "0"})
+ROUNDS = 5
 
 
-def load(port, seconds, concurrency, make_request):
-    """Requests/s and the status codes seen, with ``concurrency`` keep-alive clients."""
-    statuses, lock = {}, threading.Lock()
+def load(port, seconds, concurrency, make_request, statuses):
+    """Send requests for ``seconds`` with ``concurrency`` keep-alive clients; count statuses into
+    ``statuses``; the number of requests sent."""
+    lock = threading.Lock()
     deadline = time.perf_counter() + seconds
+    sent = []
 
     def client(index):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -38,16 +41,16 @@ def load(port, seconds, concurrency, make_request):
             response.read()
             with lock:
                 statuses[response.status] = statuses.get(response.status, 0) + 1
+                sent.append(1)
             n += concurrency
         connection.close()
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(concurrency)]
-    started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return sum(statuses.values()) / (time.perf_counter() - started), statuses
+    return len(sent)
 
 
 def queries_per_request(keys):
@@ -104,18 +107,26 @@ def main():
 
         return request
 
+    requests = {
+        "GET /healthz": healthz,
+        "POST /api/generate stream:false": generate(False),
+        "POST /api/generate stream:true": generate(True),
+    }
     print(f"web: {procfile_command('web')}")
-    print(f"{args.concurrency} keep-alive clients, {args.seconds:g} s each")
+    print(f"{args.concurrency} keep-alive clients, {args.seconds:g} s each, in {ROUNDS} interleaved rounds")
     try:
         with web_server(production_env(url)) as server:
-            rates = {}
-            for label, make_request in (
-                ("GET /healthz", healthz),
-                ("POST /api/generate stream:false", generate(False)),
-                ("POST /api/generate stream:true", generate(True)),
-            ):
-                rates[label], statuses = load(server.port, args.seconds, args.concurrency, make_request)
-                print(f"{label:<34}{rates[label]:>9,.0f} req/s   statuses {statuses}")
+            # Interleaved, so a change in the machine's other load hits every kind of request alike.
+            sent = dict.fromkeys(requests, 0)
+            statuses = {label: {} for label in requests}
+            for _ in range(ROUNDS):
+                for label, make_request in requests.items():
+                    sent[label] += load(
+                        server.port, args.seconds / ROUNDS, args.concurrency, make_request, statuses[label]
+                    )
+        rates = {label: count / args.seconds for label, count in sent.items()}
+        for label, rate in rates.items():
+            print(f"{label:<34}{rate:>9,.0f} req/s   statuses {statuses[label]}")
         ratio = rates["POST /api/generate stream:false"] / rates["GET /healthz"]
         print(f"stream:false / healthz: {ratio:.2f}x")
     finally:
