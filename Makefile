@@ -38,7 +38,8 @@ format: install
 demo: install
 	DEBUG=1 $(PYTHON) -m tests.demo
 
-# Quota and API throughput on PostgreSQL (BENCH_DATABASE_URL, default inkwell_bench on 127.0.0.1).
+# Quota, API and streaming throughput on PostgreSQL (BENCH_DATABASE_URL, default inkwell_bench on 127.0.0.1).
 bench: install
 	$(PYTHON) -m bench.quota
 	$(PYTHON) -m bench.generate
+	$(PYTHON) -m bench.streams

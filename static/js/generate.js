@@ -212,7 +212,7 @@
       if (response.ok && type.indexOf("text/event-stream") === 0) {
         settled = false;
         await readStream(response);
-        if (!settled) showError("The connection dropped before the answer finished. Please try again.");
+        if (!settled) showError("The connection dropped before the answer finished. What arrived is saved in your history and counts as a generation.");
       } else {
         var error = type.indexOf("application/json") === 0 ? await response.json() : {};
         if (error.generation_id) finish(error, true);
@@ -226,7 +226,10 @@
         showError(error.message || "Something went wrong (" + response.status + "). Please try again.");
       }
     } catch (err) {
-      showError("The connection dropped before the answer finished. Please try again.");
+      // Once text has arrived the model was answering: the server keeps that part and counts it.
+      showError(output.textContent
+        ? "The connection dropped before the answer finished. What arrived is saved in your history and counts as a generation."
+        : "The connection dropped before the answer finished. Please try again.");
     } finally {
       setBusy(false);
       copyButton.disabled = !output.textContent;
