@@ -18,6 +18,7 @@ import json
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlparse
 
@@ -87,6 +88,13 @@ async def run_streams(port, keys, count, over=0.0, deadline_seconds=600.0) -> li
         for n in range(count)
     ]
     return await asyncio.gather(*tasks)
+
+
+def in_own_loop(coroutine):
+    """Run ``coroutine`` on a fresh event loop in a thread of its own: this thread may already run
+    one (Playwright's sync API does, in the test suite), and asyncio.run() refuses to nest."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def labelled(url: str, application_name: str) -> str:

@@ -6,7 +6,6 @@ limit, a signed-in page that iterates a queryset renders, and PostgreSQL sees no
 PgBouncer's pool. Skipped when the pgbouncer binary is not installed (apt-get install pgbouncer).
 """
 
-import asyncio
 import http.client
 import json
 import os
@@ -25,7 +24,7 @@ from django.db import connection
 from django.test import Client
 
 from accounts.models import ApiKey
-from bench.streams import Sampler, labelled, run_streams
+from bench.streams import Sampler, in_own_loop, labelled, run_streams
 from billing.plans import PRO
 from generation import quota
 from generation.models import DailyUsage
@@ -122,7 +121,7 @@ def test_the_app_works_behind_pgbouncer_in_transaction_mode(procfile_web, pgboun
     sampler = Sampler(server, pgbouncer_url)
     sampler.start()
     try:
-        streams = asyncio.run(run_streams(server.port, [team_key], 20, deadline_seconds=60))
+        streams = in_own_loop(run_streams(server.port, [team_key], 20, deadline_seconds=60))
         with ThreadPoolExecutor(max_workers=20) as pool:
             statuses = list(
                 pool.map(lambda _: post_generate(server.port, pro_key, {"prompt": "Race", "stream": False}), range(20))

@@ -7,13 +7,11 @@ queued streams behind busy threads would finish the first ones before starting t
 and the app's PostgreSQL connections must stay within workers x pool size throughout.
 """
 
-import asyncio
-
 import pytest
 from django.db import connection
 
 from accounts.models import ApiKey
-from bench.streams import Sampler, labelled, run_streams
+from bench.streams import Sampler, in_own_loop, labelled, run_streams
 from tests.conftest import url_of
 from tests.factories import UserFactory
 
@@ -41,7 +39,7 @@ def test_every_stream_starts_before_any_finishes_within_the_pool_bound(procfile_
     sampler = Sampler(server, url)
     sampler.start()
     try:
-        streams = asyncio.run(run_streams(server.port, [key], STREAMS, deadline_seconds=120))
+        streams = in_own_loop(run_streams(server.port, [key], STREAMS, deadline_seconds=120))
     finally:
         sampler.stopped.set()
         sampler.join()

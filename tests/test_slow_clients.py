@@ -7,7 +7,6 @@ pool is tiny and quick to give up, so a slow client that held a database connect
 show at once as a failed health check.
 """
 
-import asyncio
 import http.client
 import select
 import socket
@@ -16,7 +15,7 @@ import threading
 import pytest
 
 from accounts.models import ApiKey
-from bench.streams import one_stream
+from bench.streams import in_own_loop, one_stream
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres]
@@ -90,7 +89,7 @@ def test_health_checks_and_streams_go_on_while_forty_clients_trickle(procfile_we
         for _ in range(5):
             statuses.append(healthz(server.port))
             stop.wait(0.5)
-        stream = asyncio.run(one_stream(server.port, key, "Still serving?", deadline_seconds=60))
+        stream = in_own_loop(one_stream(server.port, key, "Still serving?", deadline_seconds=60))
     finally:
         stop.set()
         for trickler in slow_headers + slow_bodies:
