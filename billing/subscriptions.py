@@ -127,6 +127,13 @@ def mirrored_subscriptions(user):
     ).order_by("-created")
 
 
+def all_mirrored_subscriptions():
+    """Every subscription in dj-stripe's mirror (this Stripe mode), with its customer and the customer's user."""
+    return Subscription.objects.filter(customer__livemode=settings.STRIPE_LIVE_MODE).select_related(
+        "customer__subscriber"
+    )
+
+
 def current_subscription(user):
     """The subscription the billing page shows: the best live one, else the most recent."""
     subscriptions = list(mirrored_subscriptions(user))

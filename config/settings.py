@@ -1,5 +1,6 @@
 """Inkwell settings: every value comes from the environment (see .env.example)."""
 
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import environ
@@ -201,6 +202,23 @@ LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=60.0)
 DEMO_DELAY_SECONDS = env.float("DEMO_DELAY_SECONDS", default=0.03)
 # The SDKs retry only while opening a stream (before the first token), never mid-answer.
 LLM_MAX_RETRIES = env.int("LLM_MAX_RETRIES", default=2)
+
+
+def env_price(name):
+    """A USD-per-million-tokens price from the environment; None (unset) means the model's list price."""
+    value = env(name, default="").strip()
+    try:
+        price = Decimal(value) if value else None
+    except InvalidOperation:
+        price = None
+    if value and (price is None or not price.is_finite() or price < 0):
+        raise ImproperlyConfigured(f"{name}={value!r}: give the price in USD per million tokens, e.g. 3 or 0.25.")
+    return price
+
+
+# What LLM_MODEL costs, for the founder metrics (generation/pricing.py has the defaults' list prices).
+LLM_PRICE_INPUT_PER_MTOK = env_price("LLM_PRICE_INPUT_PER_MTOK")
+LLM_PRICE_OUTPUT_PER_MTOK = env_price("LLM_PRICE_OUTPUT_PER_MTOK")
 
 # Billing: dj-stripe mirrors Stripe; without keys the billing pages say "not configured".
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("billing.urls")),
     path("", include("generation.urls")),
     path("", include("generation.document_urls")),
+    path("", include("generation.staff_urls")),
 ]

@@ -1,5 +1,8 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+from generation import pricing
 
 
 class DailyUsage(models.Model):
@@ -94,6 +97,13 @@ class Generation(models.Model):
         null=True, blank=True, help_text="The usage day this generation was counted on; empty for unlimited plans."
     )
     refunded = models.BooleanField(default=False)
+    # What the model's tokens cost when it ran (generation/pricing.py), for model cost and margin.
+    input_price_per_mtok = models.DecimalField(
+        max_digits=10, decimal_places=4, help_text="USD per million input tokens of the model at the time."
+    )
+    output_price_per_mtok = models.DecimalField(
+        max_digits=10, decimal_places=4, help_text="USD per million output tokens of the model at the time."
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -103,3 +113,30 @@ class Generation(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.user} {self.status}"
+
+    def save(self, *args, **kwargs):
+        """A new generation records its model's current price, whichever code creates it."""
+        if self._state.adding and (self.input_price_per_mtok is None or self.output_price_per_mtok is None):
+            input_price, output_price = pricing.price_per_mtok(self.model)
+            if self.input_price_per_mtok is None:
+                self.input_price_per_mtok = input_price
+            if self.output_price_per_mtok is None:
+                self.output_price_per_mtok = output_price
+        super().save(*args, **kwargs)
+
+
+class LimitHit(models.Model):
+    """One 402 ``daily_limit_reached`` answer: who was refused, and when (the founder metrics count them)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="limit_hits")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["created_at"], name="limithit_created_at_idx"),
+            models.Index(fields=["user", "created_at"], name="limithit_user_created_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} at {self.created_at:%Y-%m-%d %H:%M}"

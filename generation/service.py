@@ -33,7 +33,7 @@ from django.db import transaction
 from accounts.models import Team
 from accounts.teams import effective_plan, membership_for
 from billing.plans import Plan
-from generation import quota
+from generation import metrics, quota
 from generation.documents import append_to_document, documents_visible_to, may_edit
 from generation.models import Document, Generation
 from generation.providers import ErrorKind, ProviderError, Usage, get_provider
@@ -198,6 +198,7 @@ def start(job: Job) -> "Run":
             model=provider.model,
         )
     except quota.LimitReached as limit:
+        metrics.record_limit_hit(job.user)
         raise limit_reached_error(limit.status) from None
     quota.release_connection()  # the model may take a minute to answer
     return Run(job, generation, provider, usage)

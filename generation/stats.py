@@ -72,19 +72,21 @@ def usage_summary(user) -> dict:
 CHART_WIDTH, CHART_HEIGHT, CHART_GAP = 600, 160, 4
 
 
-def chart_bars(rows: list[dict]) -> dict:
-    """Bar geometry for the server-drawn SVG usage chart (one bar per day)."""
-    peak = max((row["generations"] for row in rows), default=0)
+def chart_bars(rows: list[dict], value: str = "generations", label=str) -> dict:
+    """Bar geometry for a server-drawn SVG chart (templates/generation/_bar_chart.html): one bar per
+    row (a day), as tall as its ``value``; ``label`` writes a value for the bar's tooltip."""
+    peak = max((row[value] for row in rows), default=0)
     slot = CHART_WIDTH / max(len(rows), 1)
     bars = []
     for index, row in enumerate(rows):
-        height = round(CHART_HEIGHT * row["generations"] / peak, 1) if peak else 0
+        height = round(CHART_HEIGHT * row[value] / peak, 1) if peak else 0
         bars.append(
             {
                 "x": round(index * slot + CHART_GAP / 2, 1),
                 "y": round(CHART_HEIGHT - height, 1),
                 "width": round(slot - CHART_GAP, 1),
                 "height": height,
+                "label": label(row[value]),
                 **row,
             }
         )
@@ -93,5 +95,5 @@ def chart_bars(rows: list[dict]) -> dict:
         "peak": peak,
         "width": CHART_WIDTH,
         "height": CHART_HEIGHT,
-        "total": sum(r["generations"] for r in rows),
+        "total": sum(row[value] for row in rows),
     }

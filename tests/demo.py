@@ -17,6 +17,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEMO_DATABASE = BASE_DIR / "demo.sqlite3"
 
 
+def step(message):
+    """Say what the demo is doing while it prepares, so a first start never sits silent."""
+    print(f"make demo: {message}", flush=True)
+
+
 def manage(env, *args, capture=False):
     command = [sys.executable, "manage.py", *args]
     result = subprocess.run(command, cwd=BASE_DIR, env=env, check=True, text=True, capture_output=capture)  # noqa: S603
@@ -28,7 +33,11 @@ def main():
     site_url = f"http://127.0.0.1:{port}"
     stripe = FakeStripe().start()
     model = FakeAnthropic().start()
-    if "DATABASE_URL" not in os.environ:
+    step(f"fake Stripe on {stripe.url}, fake model on {model.url}")
+    if "DATABASE_URL" in os.environ:
+        database = "the database in DATABASE_URL (a new PostgreSQL database takes about two minutes)"
+    else:
+        database = "a fresh demo database, demo.sqlite3 (a few seconds)"
         for path in BASE_DIR.glob("demo.sqlite3*"):
             path.unlink()
     env = {
@@ -46,8 +55,11 @@ def main():
         "LLM_MODEL": os.environ.get("LLM_MODEL", "claude-demo"),
     }
     try:
-        manage(env, "migrate", "--noinput", capture=True)
-        setup = manage(env, "setup_billing", capture=True)
+        # --skip-checks: runserver runs Django's system checks once, at the end (each run takes seconds).
+        step(f"migrating {database}...")
+        manage(env, "migrate", "--noinput", "--skip-checks")
+        step("creating the plans' products and prices in the fake Stripe (setup_billing, a few seconds)...")
+        setup = manage(env, "setup_billing", "--skip-checks", capture=True)
         print(setup)
         stripe.webhook_url = re.search(r"Send Stripe webhooks to (\S+)", setup)[1]
         print(
@@ -58,6 +70,7 @@ def main():
             f"  4. Billing ({site_url}/billing/) > Manage billing > Cancel plan: Pro until the period ends;\n"
             "     'Simulate the end of the period' ends it, and you are back on Free.\n"
         )
+        step('starting the server: the pages answer once Django prints "Starting development server" (a few seconds).')
         subprocess.run(  # noqa: S603
             [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], cwd=BASE_DIR, env=env
         )

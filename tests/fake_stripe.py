@@ -790,8 +790,13 @@ class FakeStripe:
         with self.lock:
             invoice = self.renew(subscription_id, status="paid")
             events = [self.event("invoice.paid", invoice)]
-            if self.get("subscription", subscription_id)["status"] != "active":
-                events.append(self.update_subscription(subscription_id, status="active", trial_end=None))
+            subscription = self.get("subscription", subscription_id)
+            if subscription["status"] != "active":
+                # Stripe keeps trial_end after the trial; a trial ended early ends now.
+                changes = {"status": "active"}
+                if subscription["trial_end"] and subscription["trial_end"] > now():
+                    changes["trial_end"] = now()
+                events.append(self.update_subscription(subscription_id, **changes))
             return events
 
     def create_portal_configuration(self, features, is_default=False, business_profile=None, metadata=None):

@@ -11,10 +11,11 @@ CURRENCY_SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£"}
 
 @register.filter
 def money(cents, currency="usd"):
-    """Stripe's amount in the smallest unit, as a price: ``1900|money:"usd"`` is ``$19.00``."""
-    amount = f"{Decimal(cents or 0) / 100:,.2f}"
+    """Stripe's amount in the smallest unit, as a price: ``1900|money:"usd"`` is ``$19.00``, ``-39`` is ``-$0.39``."""
+    sign = "-" if (cents or 0) < 0 else ""
+    amount = f"{abs(Decimal(cents or 0)) / 100:,.2f}"
     symbol = CURRENCY_SYMBOLS.get((currency or "").lower())
-    return f"{symbol}{amount}" if symbol else f"{amount} {(currency or '').upper()}"
+    return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {(currency or '').upper()}"
 
 
 @register.filter
