@@ -13,21 +13,16 @@ PostgreSQL takes the row lock of the conflicting row for the DO UPDATE and re-ch
 ``used < limit`` against the latest committed version after waiting for it, so two
 concurrent reservations can never both see the last free unit. The first reservation of
 the day is an INSERT, and the unique constraint ``dailyusage_unique_user_day`` makes a
-concurrent first INSERT wait and then take the UPDATE path.
-
-On PostgreSQL the pending Generation row is inserted by the same statement (a data-modifying
-``WITH``): one statement is one transaction, so the unit and its row are written together or
-not at all, in one round trip and without BEGIN/COMMIT. On SQLite (development) the two
-writes share a transaction, whose write lock, taken at BEGIN (transaction_mode IMMEDIATE),
-serialises writers. Either way the lock ends with the statement or transaction: none is held
-while the model runs, and ``release_connection()`` gives the connection itself back to the
-pool until the commit or refund needs one again (docs/serving.md).
+concurrent first INSERT wait and then take the UPDATE path. On SQLite the write lock taken
+at BEGIN (transaction_mode IMMEDIATE) serialises writers. The transaction ends right after
+the statement and the Generation row are written: no lock is held while the model runs, and
+``release_connection()`` gives the connection itself back to the pool until the commit or
+refund needs one again (docs/serving.md).
 """
 
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -120,52 +115,16 @@ def take_unit(user_id: int, day: date, limit: int) -> int | None:
     return row[0] if row else None
 
 
-COUNTED_INSERT_SQL = """
-WITH unit AS ({reserve}),
-generation AS (INSERT INTO {table} ({columns}) SELECT {placeholders} FROM unit RETURNING id)
-SELECT generation.id, unit.used FROM generation, unit
-"""
-
-
-@cache
-def counted_insert_sql() -> str:
-    """The conditional upsert and the Generation INSERT as one statement (module docstring)."""
-    return COUNTED_INSERT_SQL.format(
-        reserve=RESERVE_SQL.format(table=DailyUsage._meta.db_table),
-        table=Generation._meta.db_table,
-        columns=", ".join(connection.ops.quote_name(field.column) for field in insertable_fields()),
-        placeholders=", ".join(["%s"] * len(insertable_fields())),
-    )
-
-
-@cache
-def insertable_fields() -> list:
-    return [field for field in Generation._meta.local_concrete_fields if not field.primary_key]
-
-
-def insert_counted(generation: Generation, limit: int) -> int | None:
-    """Insert ``generation`` (unsaved) and count its unit on (user, charged_day), in one PostgreSQL
-    statement; the new count, or None when ``limit`` was reached (and nothing was written)."""
-    values = [field.get_db_prep_save(field.pre_save(generation, add=True), connection) for field in insertable_fields()]
-    with connection.cursor() as cursor:
-        cursor.execute(counted_insert_sql(), [generation.user_id, generation.charged_day, limit, *values])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    generation.pk, used = row
-    return used
-
-
 def reserve(user, plan: Plan, **generation_fields) -> tuple[Generation, UsageStatus]:
-    """Reserve one unit of today's quota and open its pending Generation, written together.
+    """Reserve one unit of today's quota and open its pending Generation, in one short transaction.
 
     Returns the Generation and where the user stands with this unit counted (read from the
     counter's RETURNING, so answering the caller costs no further query). Raises LimitReached
-    (and writes nothing) when the plan's daily limit is used up. The Generation row is written
-    by the same statement (PostgreSQL) or transaction (SQLite) as the unit, so every reserved
-    unit has exactly one row, and a crash between the two is impossible. Unlimited plans skip
-    the counter (one INSERT, and their status reports ``used`` 0 rather than read the
-    counter); their generations are still logged.
+    (and writes nothing) when the plan's daily limit is used up. The Generation row is created
+    in the same transaction as the unit, so every reserved unit has exactly one row, and a
+    crash between the two is impossible. Unlimited plans skip the counter (one INSERT, and
+    their status reports ``used`` 0 rather than read the counter); their generations are
+    still logged.
     """
     if plan.is_unlimited:
         generation = Generation.objects.create(user=user, plan=plan.code, **generation_fields)
@@ -173,17 +132,13 @@ def reserve(user, plan: Plan, **generation_fields) -> tuple[Generation, UsageSta
             "Generation %s for user %s on unlimited plan %s: counter skipped", generation.pk, user.pk, plan.code
         )
         return generation, status_for(plan, used=0)
-    generation = Generation(user=user, plan=plan.code, charged_day=usage_day(), **generation_fields)
-    if connection.vendor == "postgresql":
-        used = insert_counted(generation, plan.daily_generations)
-    else:
-        with transaction.atomic():
-            generation.save(force_insert=True)
-            used = take_unit(user.pk, generation.charged_day, plan.daily_generations)
-            if used is None:
-                transaction.set_rollback(True)  # the row goes with the unit it could not get
-    if used is None:
-        raise LimitReached(usage_status(user, plan))
+    day = usage_day()
+    with transaction.atomic():
+        # The row is written first so the counter's row lock, taken last, is held only until COMMIT.
+        generation = Generation.objects.create(user=user, plan=plan.code, charged_day=day, **generation_fields)
+        used = take_unit(user.pk, day, plan.daily_generations)
+        if used is None:
+            raise LimitReached(usage_status(user, plan))  # rolls the Generation row back
     return generation, status_for(plan, used)
 
 

@@ -83,15 +83,14 @@ def test_pro_user_gets_exactly_the_daily_limit_when_racing_past_it(user_factory)
     assert_exactly_limit_granted(user_factory(plan=PRO.code), PRO, requests=PRO.daily_generations + 50)
 
 
-def naive_insert_counted(generation, limit):
+def naive_take_unit(user_id, day, limit):
     """The bug the real quota prevents: read the count, decide, then write."""
     with transaction.atomic():
-        row, _ = DailyUsage.objects.get_or_create(user_id=generation.user_id, day=generation.charged_day)
+        row, _ = DailyUsage.objects.get_or_create(user_id=user_id, day=day)
         if row.used >= limit:
             return None
         time.sleep(0.01)  # the gap between read and write that concurrent requests slip through
         DailyUsage.objects.filter(pk=row.pk).update(used=F("used") + 1)
-        generation.save(force_insert=True)
         return row.used + 1
 
 
@@ -101,6 +100,6 @@ def naive_insert_counted(generation, limit):
 def test_control_naive_read_then_write_quota_over_grants(user_factory, monkeypatch):
     user = user_factory(plan=FREE.code)
     DailyUsage.objects.create(user=user, day=quota.usage_day(), used=0)
-    monkeypatch.setattr(quota, "insert_counted", naive_insert_counted)
+    monkeypatch.setattr(quota, "take_unit", naive_take_unit)
 
     assert_exactly_limit_granted(user, FREE, requests=100)
