@@ -45,8 +45,10 @@ format: install
 demo: install
 	DEBUG=1 PORT=$(PORT) $(PYTHON) -m tests.demo
 
-# Quota and API throughput, and the founder metrics over 100,000 generations, on PostgreSQL (BENCH_DATABASE_URL, default inkwell_bench on 127.0.0.1).
+# Quota, API and streaming throughput, and the founder metrics over 100,000 generations, on
+# PostgreSQL (BENCH_DATABASE_URL, default inkwell_bench on 127.0.0.1).
 bench: install
 	$(PYTHON) -m bench.quota
 	$(PYTHON) -m bench.generate
+	$(PYTHON) -m bench.streams
 	$(PYTHON) -m bench.metrics

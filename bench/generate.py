@@ -2,64 +2,34 @@
 
 Run: .venv/bin/python -m bench.generate [--seconds 5] [--concurrency 8]
 
-The app runs under gunicorn as the Procfile runs it (gthread, 2 workers x 16 threads, DEBUG
-off) on a listening socket bound to 127.0.0.1 port 0, with the demo model at zero delay and
-the burst rate limit off, against the bench PostgreSQL database. Callers are Pro users with
-API keys (Bearer, as scripts call the API), taken in turn so no one reaches the daily limit.
-Queries per request are counted in-process with Django's CaptureQueriesContext.
+The app runs as the Procfile's ``web:`` command (DEBUG off) on a socket bound to 127.0.0.1
+port 0, with the demo model at zero delay and the burst rate limit off, against the bench
+PostgreSQL database. Callers are Pro users with API keys (Bearer, as scripts call the API),
+taken in turn so no one reaches the daily limit. Queries per request are counted in-process
+with Django's CaptureQueriesContext (BEGIN and COMMIT count as queries).
 """
 
 import argparse
 import http.client
 import json
 import os
-import secrets
-import socket
-import subprocess
 import sys
 import threading
 import time
 
-from bench.database import ROOT, bench_users, configure
+from bench.database import bench_users, configure
+from bench.server import procfile_command, production_env, web_server
 
 os.environ.update({"LLM_PROVIDER": "demo", "DEMO_DELAY_SECONDS": "0", "RATE_LIMIT_PER_MINUTE": "0"})
+ROUNDS = 5
 
 
-def start_gunicorn(url):
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(1024)
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    command = [
-        str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--bind", f"fd://{listener.fileno()}",
-        "--worker-class", "gthread", "--workers", "2", "--threads", "16", "--log-level", "warning",
-    ]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env, pass_fds=[listener.fileno()])
-    port = listener.getsockname()[1]
-    for _ in range(100):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                break
-        except OSError:
-            time.sleep(0.1)
-    listener.close()
-    return server, port
-
-
-def load(port, seconds, concurrency, make_request):
-    """Requests/s and the status codes seen, with ``concurrency`` keep-alive clients."""
-    statuses, lock = {}, threading.Lock()
+def load(port, seconds, concurrency, make_request, statuses):
+    """Send requests for ``seconds`` with ``concurrency`` keep-alive clients; count statuses into
+    ``statuses``; the number of requests sent."""
+    lock = threading.Lock()
     deadline = time.perf_counter() + seconds
+    sent = []
 
     def client(index):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -71,16 +41,16 @@ def load(port, seconds, concurrency, make_request):
             response.read()
             with lock:
                 statuses[response.status] = statuses.get(response.status, 0) + 1
+                sent.append(1)
             n += concurrency
         connection.close()
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(concurrency)]
-    started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return sum(statuses.values()) / (time.perf_counter() - started), statuses
+    return len(sent)
 
 
 def queries_per_request(keys):
@@ -137,19 +107,29 @@ def main():
 
         return request
 
-    server, port = start_gunicorn(url)
+    requests = {
+        "GET /healthz": healthz,
+        "POST /api/generate stream:false": generate(False),
+        "POST /api/generate stream:true": generate(True),
+    }
+    print(f"web: {procfile_command('web')}")
+    print(f"{args.concurrency} keep-alive clients, {args.seconds:g} s each, in {ROUNDS} interleaved rounds")
     try:
-        print(f"gunicorn gthread 2x16 on 127.0.0.1:{port}, {args.concurrency} clients, {args.seconds:g} s each")
-        for label, make_request in (
-            ("GET /healthz", healthz),
-            ("POST /api/generate stream:false", generate(False)),
-            ("POST /api/generate stream:true", generate(True)),
-        ):
-            rate, statuses = load(port, args.seconds, args.concurrency, make_request)
-            print(f"{label:<34}{rate:>9,.0f} req/s   statuses {statuses}")
+        with web_server(production_env(url)) as server:
+            # Interleaved, so a change in the machine's other load hits every kind of request alike.
+            sent = dict.fromkeys(requests, 0)
+            statuses = {label: {} for label in requests}
+            for _ in range(ROUNDS):
+                for label, make_request in requests.items():
+                    sent[label] += load(
+                        server.port, args.seconds / ROUNDS, args.concurrency, make_request, statuses[label]
+                    )
+        rates = {label: count / args.seconds for label, count in sent.items()}
+        for label, rate in rates.items():
+            print(f"{label:<34}{rate:>9,.0f} req/s   statuses {statuses[label]}")
+        ratio = rates["POST /api/generate stream:false"] / rates["GET /healthz"]
+        print(f"stream:false / healthz: {ratio:.2f}x")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         bench_users(100, plan="pro")
         ApiKey.objects.filter(user__in=users).delete()
     sys.stdout.flush()

@@ -59,10 +59,9 @@ def worker(way, user_ids, seconds, url, results):
 
 
 def run(way, rows, processes, seconds, users, url):
-    from django.db import connections
-
-    connections.close_all()  # never share a connection with the forked workers
-    context = multiprocessing.get_context("fork")
+    # Spawned, not forked: a forked worker would inherit this process's connection pool and
+    # share its sockets with the other workers.
+    context = multiprocessing.get_context("spawn")
     results = context.Queue()
     workers = []
     for index in range(processes):

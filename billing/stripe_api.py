@@ -5,11 +5,12 @@ time, before tests or settings overrides apply.
 """
 
 import contextlib
+import secrets
+import time
 
 import stripe
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core.cache import cache
 from djstripe.models import Customer, Price
 from djstripe.settings import djstripe_settings
 
@@ -27,6 +28,10 @@ class UnknownPrice(Exception):
 
 class AlreadySubscribed(Exception):
     """Stripe already has a subscription that grants a plan (its webhook may not have landed yet)."""
+
+
+class CheckoutBusy(Exception):
+    """Another checkout of the same user is still talking to Stripe."""
 
 
 class PortalNotSetUp(Exception):
@@ -65,17 +70,42 @@ def price_for_lookup_key(lookup_key: str) -> Price:
     return Price.sync_from_stripe_data(found.data[0], api_key=settings.STRIPE_SECRET_KEY)
 
 
+# A checkout talks to Stripe for a second or two; a lease outlives any healthy one.
+CHECKOUT_LEASE_SECONDS = 30
+CHECKOUT_WAIT_SECONDS = 10
+
+
+@contextlib.contextmanager
+def one_checkout_at_a_time(user):
+    """Run the block while no other checkout of ``user`` runs; CheckoutBusy if one holds on too long.
+
+    A lease in Django's cache, not a database lock: nothing holds a database connection or a row
+    lock while Stripe answers. ``cache.add`` is atomic, in Redis across every process (REDIS_URL,
+    as production runs) and in local memory within one process. The lease expires by itself, so
+    a crashed worker cannot block a user for more than CHECKOUT_LEASE_SECONDS.
+    """
+    key, token = f"billing-checkout:{user.pk}", secrets.token_hex(8)
+    deadline = time.monotonic() + CHECKOUT_WAIT_SECONDS
+    while not cache.add(key, token, timeout=CHECKOUT_LEASE_SECONDS):
+        if time.monotonic() > deadline:
+            raise CheckoutBusy(user.pk)
+        time.sleep(0.1)
+    try:
+        yield
+    finally:
+        if cache.get(key) == token:  # not a later holder's lease, should ours have run out
+            cache.delete(key)
+
+
 def customer_for(user) -> Customer:
     """The user's Stripe customer, created on first use and linked through dj-stripe's subscriber.
 
-    Never two customers for one user: the user row is locked while we look for (or create) the
-    customer, so two simultaneous checkouts queue; dj-stripe also sends an idempotency key per user.
+    Callers that may race (checkout) hold ``one_checkout_at_a_time``; dj-stripe also sends an
+    idempotency key per user, so even two racing creations give Stripe one customer.
     """
-    with transaction.atomic():
-        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        customer, _created = Customer.get_or_create(
-            subscriber=user, livemode=settings.STRIPE_LIVE_MODE, api_key=api_options()["api_key"]
-        )
+    customer, _created = Customer.get_or_create(
+        subscriber=user, livemode=settings.STRIPE_LIVE_MODE, api_key=api_options()["api_key"]
+    )
     return customer
 
 
@@ -97,15 +127,13 @@ def create_checkout_session(user, lookup_key: str, success_url: str, cancel_url:
     """A Checkout session for a subscription to ``lookup_key``; returns its hosted URL.
 
     One payable Checkout per customer: a double submit or a second tab must not end in two
-    subscriptions with two trials. The user row stays locked (select_for_update) while Stripe is
-    asked for the customer's subscriptions, older open sessions are expired and the new one is
-    created, so two simultaneous checkouts queue and the later one expires the earlier one.
+    subscriptions with two trials. ``one_checkout_at_a_time`` makes two simultaneous checkouts
+    queue, so the later one sees and expires the earlier one's session.
     """
     price = price_for_lookup_key(lookup_key)
-    # Committed on its own: a Stripe error below must not drop the row of a customer Stripe already has.
-    customer = customer_for(user)
-    with transaction.atomic():
-        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    with one_checkout_at_a_time(user):
+        # Saved as soon as Stripe answers: a Stripe error below must not drop the row of a customer Stripe keeps.
+        customer = customer_for(user)
         # Ask Stripe, not the mirror: a Checkout paid a moment ago has a subscription before its webhook lands.
         subscriptions = stripe.Subscription.list(customer=customer.id, status="all", limit=100, **api_options()).data
         if any(subscription.status in GRANTING_STATUSES for subscription in subscriptions):

@@ -104,6 +104,9 @@ def checkout(request):
     except stripe_api.AlreadySubscribed:
         messages.info(request, already_subscribed)
         return redirect("billing")
+    except stripe_api.CheckoutBusy:
+        messages.error(request, "Another checkout of yours is still being prepared. Try again in a moment.")
+        return pricing(request, status=409)
     except stripe_api.UnknownPrice:
         logger.exception("Checkout for %s", lookup_key)
         messages.error(request, "This plan is not available for purchase yet. Please try again later.")

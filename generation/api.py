@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from accounts.models import ApiKey
+from accounts.models import ApiKey, User
 from generation import quota, service, stats
 
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -34,6 +34,13 @@ GENERATION_ERRORS = {
     service.LimitReached: (402, "daily_limit_reached"),
     service.ModelUnavailable: (502, "model_unavailable"),
 }
+
+# The key's owner and the key's state in one join, written out: it runs on every API call, and
+# compiling the ORM's select_related() query costs more than running it (docs/serving.md).
+KEY_OWNER_SQL = """
+SELECT u.*, k.id AS key_id, k.revoked_at AS key_revoked_at, k.last_used_at AS key_last_used_at
+FROM {keys} k JOIN {users} u ON u.id = k.user_id WHERE k.key_hash = %s
+"""
 
 
 class ApiError(Exception):
@@ -81,13 +88,14 @@ def bearer_user(request):
     scheme, _, raw_key = request.headers["Authorization"].partition(" ")
     if scheme.lower() != "bearer" or not raw_key.strip():
         raise ApiError(401, "unauthorized", 'Use "Authorization: Bearer <api key>".')
-    key = ApiKey.objects.select_related("user").filter(key_hash=ApiKey.hash(raw_key.strip())).first()
-    if key is None or not key.is_active or not key.user.is_active:
+    sql = KEY_OWNER_SQL.format(keys=ApiKey._meta.db_table, users=User._meta.db_table)
+    owner = next(iter(User.objects.raw(sql, [ApiKey.hash(raw_key.strip())])), None)
+    if owner is None or owner.key_revoked_at is not None or not owner.is_active:
         raise ApiError(401, "unauthorized", "This API key is not valid or has been revoked.")
     now = timezone.now()
-    if key.last_used_at is None or now - key.last_used_at > LAST_USED_PRECISION:  # spare a write per call
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-    return key.user
+    if owner.key_last_used_at is None or now - owner.key_last_used_at > LAST_USED_PRECISION:  # spare a write per call
+        ApiKey.objects.filter(pk=owner.key_id).update(last_used_at=now)
+    return owner
 
 
 def check_csrf(request) -> None:
@@ -148,7 +156,8 @@ def api_view(*methods):
 
 def event_stream(run: service.Run):
     """The SSE body. When the server closes the response early (client gone), closing this
-    generator closes ``run.events()``, which settles the generation (see Run.events)."""
+    generator closes ``run.events()``, which charges the generation and closes the model stream
+    (see Run.events)."""
     events = run.events()
     try:
         for event, data in events:
@@ -170,7 +179,8 @@ def read_json(request):
 def generate(request, caller):
     data = read_json(request)
     job = service.prepare(caller, data)
-    # From here on the usage headers describe the plan the generation runs under (a team's, perhaps).
+    # From here on the usage headers describe the plan the generation runs under (a team's, perhaps),
+    # from what the run already knows: no query, so no connection is taken back before the stream.
     try:
         run = service.start(job)
         run.open()
@@ -180,7 +190,7 @@ def generate(request, caller):
         return with_usage_headers(generation_error_response(error), error.usage)
     response = StreamingHttpResponse(event_stream(run), content_type="text/event-stream")
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
-    return with_usage_headers(response, quota.usage_status(caller, job.plan))
+    return with_usage_headers(response, run.usage)
 
 
 @api_view("GET", "HEAD")

@@ -16,7 +16,9 @@ concurrent reservations can never both see the last free unit. The first reserva
 the day is an INSERT, and the unique constraint ``dailyusage_unique_user_day`` makes a
 concurrent first INSERT wait and then take the UPDATE path. On SQLite the write lock taken
 at BEGIN (transaction_mode IMMEDIATE) serialises writers. The transaction ends right after
-the statement and the Generation row are written: no lock is held while the model runs.
+the statement and the Generation row are written: no lock is held while the model runs, and
+``release_connection()`` gives the connection itself back to the pool until the commit or
+refund needs one again (docs/serving.md).
 """
 
 import logging
@@ -79,7 +81,10 @@ class UsageStatus:
 
 
 def usage_status(user, plan: Plan) -> UsageStatus:
-    used = used_today(user)
+    return status_for(plan, used_today(user))
+
+
+def status_for(plan: Plan, used: int) -> UsageStatus:
     if plan.is_unlimited:
         return UsageStatus(limit=None, used=used, remaining=None, reset_at=next_reset())
     limit = plan.daily_generations
@@ -111,34 +116,54 @@ def take_unit(user_id: int, day: date, limit: int) -> int | None:
     return row[0] if row else None
 
 
-def reserve(user, plan: Plan, **generation_fields) -> Generation:
+def reserve(user, plan: Plan, **generation_fields) -> tuple[Generation, UsageStatus]:
     """Reserve one unit of today's quota and open its pending Generation, in one short transaction.
 
-    Raises LimitReached (and writes nothing) when the plan's daily limit is used up. The
-    Generation row is created in the same transaction as the unit, so every reserved unit
-    has exactly one row, and a crash between the two is impossible. Unlimited plans skip
-    the counter; their generations are still logged.
+    Returns the Generation and where the user stands with this unit counted (read from the
+    counter's RETURNING, so answering the caller costs no further query). Raises LimitReached
+    (and writes nothing) when the plan's daily limit is used up. The Generation row is created
+    in the same transaction as the unit, so every reserved unit has exactly one row, and a
+    crash between the two is impossible. Unlimited plans skip the counter (one INSERT, and
+    their status reports ``used`` 0 rather than read the counter); their generations are
+    still logged.
     """
-    day = None if plan.is_unlimited else usage_day()
+    if plan.is_unlimited:
+        generation = Generation.objects.create(user=user, plan=plan.code, **generation_fields)
+        logger.info(
+            "Generation %s for user %s on unlimited plan %s: counter skipped", generation.pk, user.pk, plan.code
+        )
+        return generation, status_for(plan, used=0)
+    day = usage_day()
     with transaction.atomic():
         # The row is written first so the counter's row lock, taken last, is held only until COMMIT.
         generation = Generation.objects.create(user=user, plan=plan.code, charged_day=day, **generation_fields)
-        if plan.is_unlimited:
-            logger.info(
-                "Generation %s for user %s on unlimited plan %s: counter skipped", generation.pk, user.pk, plan.code
-            )
-        elif take_unit(user.pk, day, plan.daily_generations) is None:
+        used = take_unit(user.pk, day, plan.daily_generations)
+        if used is None:
             raise LimitReached(usage_status(user, plan))  # rolls the Generation row back
-    return generation
+    return generation, status_for(plan, used)
+
+
+UPDATE_SQL = "UPDATE {table} SET {assignments} WHERE id = %s"
 
 
 def commit(generation: Generation, **fields) -> None:
-    """Record the finished answer (output, tokens, latency...) on its Generation: the unit stays spent."""
+    """Record the finished answer (output, tokens, latency...) on its Generation: the unit stays spent.
+
+    Written as one plain UPDATE of the given columns: every generation ends here, and the ORM's
+    compilation of ``filter(pk=...).update(...)`` costs more than the statement (docs/serving.md).
+    """
     fields.setdefault("status", Generation.Status.COMPLETED)
     fields.setdefault("finished_at", timezone.now())
-    Generation.objects.filter(pk=generation.pk).update(**fields)
     for name, value in fields.items():
         setattr(generation, name, value)
+    model_fields = [Generation._meta.get_field(name) for name in fields]
+    sql = UPDATE_SQL.format(
+        table=Generation._meta.db_table,
+        assignments=", ".join(f"{connection.ops.quote_name(field.column)} = %s" for field in model_fields),
+    )
+    values = [field.get_db_prep_save(getattr(generation, field.attname), connection) for field in model_fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, generation.pk])
 
 
 def refund(generation: Generation, **fields) -> bool:
@@ -160,3 +185,14 @@ def refund(generation: Generation, **fields) -> bool:
             )
     generation.refresh_from_db()
     return bool(marked)
+
+
+def release_connection() -> None:
+    """Give this thread's database connection back to the pool before a long wait (a model streaming).
+
+    The next query borrows one again, so a process serving a thousand open streams holds only
+    the connections its reservations and commits need at that moment. Inside a transaction
+    (a caller's ``atomic`` block, or a test's) the connection is kept: it carries the transaction.
+    """
+    if connection.connection is not None and not connection.in_atomic_block:
+        connection.close()

@@ -3,18 +3,27 @@
 Views call ``prepare()`` (everything that can reject a call without spending quota), then
 ``start()`` (reserves a unit and opens the model stream), then read ``Run.events()`` or
 ``Run.collect()``. Whatever happens, including the client going away mid-stream, the run
-settles its Generation exactly once: committed or refunded.
+settles its Generation exactly once: committed or refunded. No database connection is held
+while the model is awaited or the client reads (``quota.release_connection()`` after the
+reservation, when the body starts and after settling): a request borrows one from the pool
+only to reserve, commit or refund.
 
 This module speaks the domain, not HTTP: a refusal or failure is a ``GenerationError``
 subclass carrying its message and details, and generation/api.py turns each kind into a
 status code and a JSON body (docs/api.md lists them).
 
-Rule for a failure after text has streamed: an answer counts once it is *usable*, i.e. at
+Only a failure of the model or provider is refunded. A model failure after text has
+streamed follows the partial-answer rule: an answer counts once it is *usable*, i.e. at
 least ``USABLE_ANSWER_MIN_CHARS`` non-blank characters reached the user. A usable partial
 answer is kept: the Generation is ``completed`` with stop reason ``interrupted`` (the
 error is recorded), the unit stays spent, the text goes into the document, and the
 stream ends with an ``error`` event saying ``"refunded": false``. Anything shorter is
 treated like a failure before the first token: ``failed`` and refunded.
+
+A client that closes the stream (a closed tab, a dropped connection, a script that stops
+reading) is charged whatever it received: the model's tokens were spent. The Generation is
+``completed`` with stop reason ``client_closed``, its text kept, and the model stream is
+closed so the provider stops generating. A refund is never the caller's to trigger.
 """
 
 import logging
@@ -225,7 +234,7 @@ def start(job: Job) -> "Run":
     """Reserve a unit (LimitReached if none is left) and open the model stream."""
     provider = get_provider()
     try:
-        generation = quota.reserve(
+        generation, usage = quota.reserve(
             job.user,
             job.plan,
             team=job.team,
@@ -237,18 +246,19 @@ def start(job: Job) -> "Run":
     except quota.LimitReached as limit:
         metrics.record_limit_hit(job.user)
         raise LimitReached(limit.status) from None
-    return Run(job, generation, provider)
+    quota.release_connection()  # the model may take a minute to answer
+    return Run(job, generation, provider, usage)
 
 
 class Run:
-    def __init__(self, job: Job, generation: Generation, provider):
+    def __init__(self, job: Job, generation: Generation, provider, usage: quota.UsageStatus):
         self.job, self.generation = job, generation
         self.started = time.monotonic()
         self.chunks: list[str] = []
         self.settled = False
         self.items = provider.stream(prompt=job.prompt, system=job.system_prompt, max_tokens=job.plan.max_output_tokens)
         self.first = None
-        self.usage: quota.UsageStatus | None = None
+        self.usage = usage  # where the caller stands with this call counted; re-read after a refund
 
     @property
     def text(self) -> str:
@@ -275,6 +285,7 @@ class Run:
 
     def events(self):
         """Yield ``(event, data)``: ``delta`` events, then one ``done`` or one ``error``."""
+        quota.release_connection()  # in case anything since start() (headers, middleware) took one
         if self.first is None:
             self.open()
         try:
@@ -287,9 +298,9 @@ class Run:
         except ProviderError as error:
             yield "error", self.fail(error)
         finally:
-            if not self.settled:  # the client went away mid-stream
+            if not self.settled:  # the client went away mid-stream: stop the model, charge what it wrote
                 self.items.close()
-                self.fail(ProviderError(ErrorKind.CONNECTION, "The client disconnected before the answer finished."))
+                self.keep_partial_answer(stop_reason="client_closed")
 
     def collect(self) -> dict:
         """Run to the end; the non-streaming answer. ModelUnavailable when nothing usable came back.
@@ -319,8 +330,7 @@ class Run:
         return round((time.monotonic() - self.started) * 1000)
 
     def counts(self) -> dict:
-        """Limit and remaining after this call settled (read once, also used for the headers)."""
-        self.usage = quota.usage_status(self.job.user, self.job.plan)
+        """Limit and remaining after this call settled (also used for the X-Usage-* headers)."""
         return {"limit": self.usage.limit, "remaining": self.usage.remaining}
 
     def complete(self, usage: Usage) -> dict:
@@ -342,14 +352,7 @@ class Run:
         logger.warning("Generation %s: model error %s", self.generation.pk, error)
         message = ERROR_MESSAGES.get(error.kind, "The model failed.")
         if len(self.text.strip()) >= USABLE_ANSWER_MIN_CHARS:
-            self.keep_answer(
-                input_tokens=estimate_tokens(self.job.system_prompt) + estimate_tokens(self.job.prompt),
-                output_tokens=estimate_tokens(self.text),
-                usage_estimated=True,
-                stop_reason="interrupted",
-                error_kind=error.kind,
-                error=error.message,
-            )
+            self.keep_partial_answer(stop_reason="interrupted", error_kind=error.kind, error=error.message)
             refunded = False
             message += " The answer stopped early; the part you received is kept and counts as a generation."
         else:
@@ -361,6 +364,8 @@ class Run:
                 latency_ms=self.latency_ms(),
             )
             self.settled = True
+            self.usage = quota.usage_status(self.job.user, self.job.plan)
+            quota.release_connection()  # the error still has to reach a client that may read slowly
             refunded = True
             message += " This attempt was not counted against your limit. Please try again."
         return {
@@ -369,6 +374,15 @@ class Run:
             "generation_id": self.generation.pk,
             **self.counts(),
         }
+
+    def keep_partial_answer(self, **fields) -> None:
+        """Charge the text streamed so far; the model reported no usage for it, so it is estimated."""
+        self.keep_answer(
+            input_tokens=estimate_tokens(self.job.system_prompt) + estimate_tokens(self.job.prompt),
+            output_tokens=estimate_tokens(self.text),
+            usage_estimated=True,
+            **fields,
+        )
 
     def keep_answer(self, **fields) -> None:
         """Commit the answer and append it to the chosen document."""
@@ -379,3 +393,4 @@ class Run:
                 quota.commit(self.generation, output=self.text, latency_ms=self.latency_ms(), **fields)
                 append_to_document(self.job.document, self.text, self.job.user)
         self.settled = True
+        quota.release_connection()  # the last event still has to reach a client that may read slowly

@@ -1,7 +1,10 @@
-"""Browser fixtures: Playwright driving Debian's Chromium against pytest-django's live server."""
+"""Browser fixtures (Playwright driving Debian's Chromium against pytest-django's live server), and
+the Procfile's web server for the serving tests."""
 
 import os
 import shutil
+from contextlib import ExitStack
+from urllib.parse import quote
 
 import pytest
 
@@ -30,3 +33,33 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def url_of(settings_dict) -> str:
+    """A DATABASE_URL for the database Django is using (the test database, in the suite)."""
+    credentials = quote(settings_dict["USER"] or "")
+    if settings_dict["PASSWORD"]:
+        credentials += ":" + quote(settings_dict["PASSWORD"])
+    host = settings_dict["HOST"] or "127.0.0.1"
+    return f"postgres://{credentials}@{host}:{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
+
+
+@pytest.fixture
+def procfile_web(transactional_db):
+    """Start the Procfile's web command: ``procfile_web(**env)`` -> WebServer, on the test database
+    unless ``database_url=`` says otherwise.
+
+    The data a test creates must be committed for the server to see it, hence transactional_db.
+    The server is stopped when the test ends.
+    """
+    from django.db import connection
+
+    from bench.server import production_env, web_server
+
+    with ExitStack() as servers:
+
+        def start(database_url=None, **env):
+            url = database_url or url_of(connection.settings_dict)
+            return servers.enter_context(web_server(production_env(url, **env)))
+
+        yield start

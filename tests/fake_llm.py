@@ -3,6 +3,8 @@
 A fake is a ThreadingHTTPServer on 127.0.0.1, port 0. Tests script it: ``reply`` is the
 answer, ``fail_next(...)`` queues failures for the next requests, ``requests`` records what
 the server received (body and headers), so tests can assert on the prompt and system prompt.
+``closed_mid_stream`` is set when a client closes a stream before its end (the app stopping
+the model when its own caller went away).
 """
 
 import json
@@ -32,6 +34,7 @@ class FakeServer:
         self.requests: list[dict] = []
         self.failures: deque[Failure] = deque()
         self.released = threading.Event()
+        self.closed_mid_stream = threading.Event()
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -62,8 +65,11 @@ class FakeServer:
                 self.send_header("Cache-Control", "no-cache")
                 self.send_header("Connection", "close")
                 self.end_headers()
-                fake.stream(self, body, failure)
                 self.close_connection = True
+                try:
+                    fake.stream(self, body, failure)
+                except (BrokenPipeError, ConnectionResetError):
+                    fake.closed_mid_stream.set()
 
             def send_json(self, status, payload, headers=()):
                 data = json.dumps(payload).encode()

@@ -47,7 +47,7 @@ def settings_with(**env):
     return json.loads(result.stdout)
 
 
-def test_database_url_selects_postgresql_with_persistent_health_checked_connections():
+def test_database_url_selects_postgresql_through_a_bounded_health_checked_pool():
     parsed = settings_with(DATABASE_URL="postgres://ink:secret@db.internal:6543/inkwell")
     assert parsed["db"] == {
         "ENGINE": "django.db.backends.postgresql",
@@ -55,9 +55,20 @@ def test_database_url_selects_postgresql_with_persistent_health_checked_connecti
         "USER": "ink",
         "HOST": "db.internal",
         "PORT": 6543,
-        "CONN_MAX_AGE": 60,
+        "CONN_MAX_AGE": 0,
         "CONN_HEALTH_CHECKS": True,
     }
+    assert parsed["db_options"]["pool"] == {"min_size": 2, "max_size": 10, "timeout": 10.0}
+
+
+def test_pool_sizes_come_from_the_environment():
+    parsed = settings_with(
+        DATABASE_URL="postgres://ink@db.internal/inkwell",
+        DATABASE_POOL_MIN_SIZE="1",
+        DATABASE_POOL_MAX_SIZE="4",
+        DATABASE_POOL_TIMEOUT="2.5",
+    )
+    assert parsed["db_options"]["pool"] == {"min_size": 1, "max_size": 4, "timeout": 2.5}
 
 
 def test_without_database_url_development_uses_sqlite_safe_for_concurrent_writes():

@@ -4,6 +4,7 @@ import pytest
 import stripe
 from djstripe.models import Customer
 
+from billing import stripe_api
 from billing.plans import TRIAL_DAYS
 from billing.views import CHECKOUT_NOT_SET_UP
 
@@ -154,3 +155,13 @@ def test_stripe_refusing_an_archived_price_is_reported_as_a_set_up_problem(signe
     assert response.status_code == 503
     assert [str(message) for message in response.context["messages"]] == [CHECKOUT_NOT_SET_UP]
     assert "The price specified is inactive" in caplog.text
+
+
+def test_a_checkout_still_being_prepared_in_another_tab_is_reported_not_doubled(signed_in, fake, user, monkeypatch):
+    monkeypatch.setattr("billing.stripe_api.CHECKOUT_WAIT_SECONDS", 0)
+    with stripe_api.one_checkout_at_a_time(user):
+        response = signed_in.post("/billing/checkout/", {"price": "pro_monthly"})
+
+    assert response.status_code == 409
+    assert "still being prepared" in response.content.decode()
+    assert fake.calls("POST", "/v1/checkout/sessions") == []

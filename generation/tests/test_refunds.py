@@ -1,4 +1,7 @@
-"""A failed model call costs nothing; a usable partial answer is kept and counted (service docstring)."""
+"""A failed model call costs nothing; a usable partial answer is kept and counted; a client that
+closes the stream is charged (service docstring)."""
+
+import json
 
 import pytest
 from django.core.signals import request_finished
@@ -119,27 +122,50 @@ def test_usable_partial_answer_without_streaming_is_returned_as_incomplete(signe
     assert used(user) == 1
 
 
-def test_client_disconnecting_before_a_usable_answer_is_refunded(user, fake_anthropic):
-    """What a WSGI server does when the browser goes away: stop iterating, then close the response."""
+def read_then_go_away(user, chars: int) -> tuple[service.Run, str]:
+    """Stream an answer and read deltas until ``chars`` characters arrived, then leave as a WSGI
+    server does when the browser goes away: stop iterating and close the response.
+
+    Returns the run (still referenced, so only an explicit close, not garbage collection, can end
+    the model stream) and the text received.
+    """
     run = service.start(service.prepare(user, {"prompt": "Hello"}))
     response = StreamingHttpResponse(event_stream(run), content_type="text/event-stream")
-    assert next(iter(response)).startswith(b"event: delta")
-
+    body = iter(response)
+    received = ""
+    while len(received) < chars:
+        event = next(body).decode()
+        if event.startswith("event: delta"):
+            received += json.loads(event.split("data: ", 1)[1])["text"]
     # As Django's test client does: keep request_finished from closing the test's DB connection.
     request_finished.disconnect(close_old_connections)
     try:
         response.close()
     finally:
         request_finished.connect(close_old_connections)
+    return run, received
+
+
+@pytest.mark.parametrize("chars", [1, 150], ids=["after_one_delta", "after_150_chars"])
+def test_client_closing_the_stream_is_charged_and_stops_the_model(user, fake_anthropic, chars):
+    fake_anthropic.reply = " ".join(["word"] * 300)
+    fake_anthropic.delta_delay_seconds = 0.01  # the model is still writing when the client leaves
+    assert USABLE_ANSWER_MIN_CHARS > 150  # below the usable-answer threshold of a model failure
+
+    run, received = read_then_go_away(user, chars)
 
     generation = Generation.objects.get()
-    assert (generation.status, generation.refunded, generation.error_kind) == ("failed", True, "connection")
-    assert used(user) == 0
+    assert (generation.status, generation.refunded, generation.stop_reason) == ("completed", False, "client_closed")
+    assert generation.output == received
+    assert generation.output_tokens > 0 and generation.usage_estimated
+    assert used(user) == 1
+    assert fake_anthropic.closed_mid_stream.wait(timeout=5), "the model stream was left open"
+    assert run.settled
 
 
 def test_refund_is_idempotent_and_goes_to_the_charged_day(user, time_machine):
     time_machine.move_to("2026-03-01 23:59:00+00:00", tick=False)
-    generation = quota.reserve(user, FREE, prompt="x", provider="demo", model="demo")
+    generation, _ = quota.reserve(user, FREE, prompt="x", provider="demo", model="demo")
     time_machine.move_to("2026-03-02 00:01:00+00:00", tick=False)
     quota.reserve(user, FREE, prompt="y", provider="demo", model="demo")
 

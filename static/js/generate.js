@@ -131,7 +131,7 @@
       if (response.ok && type.indexOf("text/event-stream") === 0) {
         settled = false;
         await readStream(response);
-        if (!settled) showError("The connection dropped before the answer finished. Please try again.");
+        if (!settled) showError("The connection dropped before the answer finished. What arrived is saved in your history and counts as a generation.");
       } else if (response.status === 401) {
         window.location.href = form.dataset.loginUrl;
         return;
@@ -142,7 +142,10 @@
         else if (error.generation_id) refreshStatus(error.generation_id);
       }
     } catch (err) {
-      showError("The connection dropped before the answer finished. Please try again.");
+      // Once text has arrived the model was answering: the server keeps that part and counts it.
+      showError(output.textContent
+        ? "The connection dropped before the answer finished. What arrived is saved in your history and counts as a generation."
+        : "The connection dropped before the answer finished. Please try again.");
     } finally {
       setBusy(false);
       copyButton.disabled = !output.textContent;
