@@ -116,6 +116,35 @@ def describe(subscription_data: dict, customer_data: dict | None = None) -> dict
     }
 
 
+def invoice_subscription_id(invoice_data: dict) -> str | None:
+    """The subscription an invoice bills (since API version basil it is under ``parent``)."""
+    details = (invoice_data.get("parent") or {}).get("subscription_details") or {}
+    return details.get("subscription") or invoice_data.get("subscription")
+
+
+def describe_invoices(invoices, subscription_statuses: dict[str, str]) -> list[dict]:
+    """Invoices (Stripe dicts) for the billing page, each with ``label`` and whether it is ``payable``.
+
+    Stripe stops collecting the open invoices of a subscription once it is canceled, so those are
+    shown as not charged rather than as something to pay.
+    """
+    rows = []
+    for invoice in invoices:
+        status = invoice.get("status") or "draft"
+        canceled = subscription_statuses.get(invoice_subscription_id(invoice)) == "canceled"
+        not_charged = status == "open" and canceled
+        rows.append(
+            {
+                "invoice": invoice,
+                "status": "void" if not_charged else status,
+                "label": "Not charged" if not_charged else status.capitalize(),
+                "not_charged": not_charged,
+                "url": None if not_charged else invoice.get("hosted_invoice_url"),
+            }
+        )
+    return rows
+
+
 def customers_of(user):
     return Customer.objects.filter(subscriber=user, livemode=settings.STRIPE_LIVE_MODE)
 

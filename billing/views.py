@@ -13,7 +13,14 @@ from djstripe.models import Invoice, Session
 
 from billing import stripe_api
 from billing.plans import PLANS, TRIAL_DAYS, YEARLY_DISCOUNT_PERCENT, plan_for_lookup_key
-from billing.subscriptions import current_subscription, customers_of, describe, has_past_due_subscription
+from billing.subscriptions import (
+    current_subscription,
+    customers_of,
+    describe,
+    describe_invoices,
+    has_past_due_subscription,
+    mirrored_subscriptions,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +70,7 @@ def billing(request):
     user = request.user
     subscription = current_subscription(user)
     invoices = Invoice.objects.filter(customer__in=customers_of(user)).order_by("-created")[:12]
+    statuses = {s.id: s.stripe_data.get("status") for s in mirrored_subscriptions(user)}
     return render(
         request,
         "billing/billing.html",
@@ -74,7 +82,7 @@ def billing(request):
             else None,
             "past_due": has_past_due_subscription(user),
             "has_customer": customers_of(user).exists(),
-            "invoices": [invoice.stripe_data for invoice in invoices],
+            "invoices": describe_invoices([invoice.stripe_data for invoice in invoices], statuses),
         },
     )
 
@@ -85,7 +93,7 @@ def checkout(request):
     """Send the user to Stripe Checkout for the price with the posted lookup key (303)."""
     lookup_key = request.POST.get("price", "")
     if not stripe_api.is_configured():
-        messages.error(request, "Billing is not configured on this site yet, so plans cannot be bought.")
+        # The pricing page already says billing is not set up; a second message would repeat it.
         return pricing(request, status=503)
     if plan_for_lookup_key(lookup_key) is None:
         messages.error(request, "That price does not exist. Pick a plan below.")
@@ -135,12 +143,16 @@ def checkout_success(request):
         attempt = min(int(request.GET.get("attempt", "0")), CONFIRM_MAX_POLLS)
     except ValueError:
         attempt = 0
-    confirmed = Session.objects.filter(
-        id=session_id, customer__in=customers_of(request.user), subscription__isnull=False
-    ).exists()
+    session = (
+        Session.objects.filter(id=session_id, customer__in=customers_of(request.user), subscription__isnull=False)
+        .select_related("subscription", "customer")
+        .first()
+    )
     context = {
         "session_id": session_id,
-        "confirmed": confirmed,
+        "confirmed": session is not None,
+        # A trial charges nothing today: the page says when the trial ends and what is charged then.
+        "subscription": describe(session.subscription.stripe_data, session.customer.stripe_data) if session else None,
         "next_attempt": attempt + 1,
         "gave_up": attempt >= CONFIRM_MAX_POLLS,
         "poll_seconds": CONFIRM_POLL_SECONDS,

@@ -61,7 +61,11 @@ def test_free_user_upgrades_through_checkout_and_generates_past_the_free_limit(
     page.get_by_role("button", name="Pay").click()
 
     expect(page).to_have_url(re.compile(r"/billing/success/\?session_id=cs_test_"))
-    expect(page.get_by_role("heading", name="Welcome to Pro")).to_be_visible(timeout=30_000)
+    # The first subscription starts with a free trial: the page says so, and when the first charge comes.
+    expect(page.get_by_role("heading", name="Your Pro trial has started")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Nothing has been charged today")).to_be_visible()
+    expect(page.locator("#first-charge")).to_contain_text("Your first payment of $19.00 is charged on")
+    expect(page.get_by_text("payment is confirmed")).to_have_count(0)
     user.refresh_from_db()
     assert user.plan == "pro"
     expect(page.locator(".nav-links .badge")).to_have_text("Pro")
@@ -82,6 +86,7 @@ def test_free_user_upgrades_through_checkout_and_generates_past_the_free_limit(
     wait_for_delivery(stripe_server, "customer.subscription.updated")
     page.reload()
     expect(page.get_by_text("it will not renew")).to_be_visible()
+    expect(page.locator("#plan-ends")).to_contain_text("Your plan ends on")
     expect(page.locator(".nav-links .badge")).to_have_text("Pro")
 
     page.get_by_role("button", name="Manage billing").click()

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import template
 
+from billing import stripe_api
 from billing.subscriptions import from_timestamp, has_past_due_subscription
 
 register = template.Library()
@@ -28,3 +29,9 @@ def stripe_date(timestamp):
 def payment_failed_banner(user):
     """A "payment failed" banner when the user's subscription is past due."""
     return {"show": bool(user and user.is_authenticated and has_past_due_subscription(user))}
+
+
+@register.simple_tag
+def billing_is_set_up() -> bool:
+    """Whether plans can be bought here (Stripe keys set); upgrade buttons say so when they cannot."""
+    return stripe_api.is_configured()

@@ -1,8 +1,10 @@
 """/pricing/ and /billing/: what each visitor sees, with and without Stripe keys."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
+from django.urls import reverse
 
 from billing.plans import PLANS, TRIAL_DAYS
 
@@ -105,3 +107,76 @@ def test_billing_after_cancellation_shows_free_and_the_ended_subscription(client
 
 def test_billing_needs_sign_in(client):
     assert client.get("/billing/")["Location"].startswith("/login/")
+
+
+def test_a_subscription_canceled_at_period_end_says_when_the_plan_ends(client, user, customer, fake, post_event):
+    created = fake.create_subscription(customer.id, "pro_monthly")
+    post_event(created)
+    subscription = created["data"]["object"]
+    post_event(fake.update_subscription(subscription["id"], cancel_at_period_end=True))
+    client.force_login(user)
+
+    page = client.get("/billing/").content.decode()
+
+    ends = datetime.fromtimestamp(subscription["items"]["data"][0]["current_period_end"], tz=UTC)
+    assert f"Your plan ends on {ends:%B %-d, %Y}." in page
+    assert "Next renewal" not in page
+
+
+def test_a_trial_says_when_it_ends_and_what_is_charged_then(client, user, customer, fake, post_event):
+    created = fake.create_subscription(customer.id, "pro_monthly", trial_days=TRIAL_DAYS)
+    post_event(created)
+    client.force_login(user)
+
+    page = client.get("/billing/").content.decode()
+
+    trial_end = datetime.fromtimestamp(created["data"]["object"]["trial_end"], tz=UTC)
+    assert f"Your free trial ends on {trial_end:%B %-d, %Y}." in page
+    assert "Nothing has been charged yet; $19.00 is charged then" in page
+
+
+def test_open_invoices_of_a_canceled_subscription_are_not_shown_as_payable(client, user, customer, fake, post_event):
+    created = fake.create_subscription(customer.id, "pro_monthly")
+    post_event(created)
+    subscription_id = created["data"]["object"]["id"]
+    past_due, failed = fake.fail_payment(subscription_id)
+    post_event(past_due)
+    post_event(failed)
+    post_event(fake.cancel_subscription(subscription_id))
+    open_invoice = failed["data"]["object"]
+    client.force_login(user)
+
+    page = client.get("/billing/").content.decode()
+
+    row = re.search(rf"<tr>(?:(?!</tr>).)*{open_invoice['number']}.*?</tr>", page, re.S)[0]
+    assert "Not charged" in row and "Open" not in row
+    assert open_invoice["hosted_invoice_url"] not in page
+
+
+def test_an_open_invoice_of_a_live_subscription_can_be_paid(client, user, customer, fake, post_event):
+    created = fake.create_subscription(customer.id, "pro_monthly")
+    post_event(created)
+    past_due, failed = fake.fail_payment(created["data"]["object"]["id"])
+    post_event(past_due)
+    post_event(failed)
+    client.force_login(user)
+
+    page = client.get("/billing/").content.decode()
+
+    assert "Open" in page and failed["data"]["object"]["hosted_invoice_url"] in page
+
+
+def test_without_stripe_keys_upgrade_buttons_say_billing_is_not_set_up(client, user):
+    client.force_login(user)
+
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    generate = client.get(reverse("generate")).content.decode()
+    refused = client.post("/billing/checkout/", {"price": "pro_monthly"})
+
+    for page in (dashboard, generate):
+        assert "billing is not set up on this site" in page
+        assert 'action="/billing/checkout/"' not in page
+    assert 'href="/pricing/">Upgrade' not in dashboard
+    # A stale form posted anyway: one notice, not a message stacked on it.
+    assert refused.status_code == 503
+    assert refused.content.decode().count("Billing is not configured") == 1
