@@ -10,6 +10,12 @@ class AccountAdapter(DefaultAccountAdapter):
     ``pre_login`` check, whichever way they sign in: email code, Google or GitHub.
     """
 
+    def get_email_verification_redirect_url(self, email_address):
+        """A signed-in user who confirmed (or changed to) an address returns to the account page."""
+        if self.request.user.is_authenticated:
+            return reverse("account") + "#email"
+        return super().get_email_verification_redirect_url(email_address)
+
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def populate_user(self, request, sociallogin, data):

@@ -38,6 +38,15 @@ class ApiKeyForm(forms.ModelForm):
         widgets = {"name": forms.TextInput(attrs={"placeholder": "e.g. Zapier, my laptop", "autocomplete": "off"})}
 
 
+class NameForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["name"]
+        labels = {"name": "Display name"}
+        help_texts = {"name": "Shown on your dashboard and to your teammates. Leave it empty to use your email's name."}
+        widgets = {"name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+
 class DisconnectForm(allauth_social_forms.DisconnectForm):
     """allauth's disconnect form with the rule that fits passwordless accounts.
 

@@ -1,4 +1,5 @@
 from allauth.account.views import RequestLoginCodeView
+from allauth.account.views import email as allauth_email
 from allauth.account.views import signup as allauth_signup
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.usersessions.forms import ManageUserSessionsForm
@@ -11,7 +12,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.forms import ApiKeyForm, DisconnectForm, LoginForm
+from accounts.forms import ApiKeyForm, DisconnectForm, LoginForm, NameForm
+from accounts.lifecycle import change_name
 from accounts.models import ApiKey
 
 
@@ -63,6 +65,7 @@ def _account_context(request, **extra):
         "other_session_count": sum(1 for session in sessions if session.session_key != request.session.session_key),
         "api_keys": user.api_keys.filter(revoked_at__isnull=True),
         "api_key_form": ApiKeyForm(),
+        "name_form": NameForm(instance=user),
         **extra,
     }
 
@@ -129,3 +132,22 @@ def disconnect_social_account(request):
         for error in form.non_field_errors() or ["That account is not connected."]:
             messages.error(request, error)
     return redirect(reverse("account") + "#connections")
+
+
+@login_required
+@require_POST
+def change_display_name(request):
+    form = NameForm(request.POST)
+    if not form.is_valid():
+        return render(request, "accounts/account.html", _account_context(request, name_form=form), status=400)
+    change_name(request.user, form.cleaned_data["name"])
+    messages.success(request, "Your display name is saved.")
+    return redirect(reverse("account") + "#profile")
+
+
+def email(request):
+    """allauth's email address page, reached through its forms only: a change of address (verified by
+    an emailed code) or a confirmation code posts here; anything else shows the account page's Email section."""
+    if request.method == "POST":
+        return allauth_email(request)
+    return redirect(reverse("account") + "#email")

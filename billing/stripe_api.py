@@ -185,3 +185,26 @@ def create_portal_session(customer: Customer, return_url: str) -> str:
         customer=customer.id, return_url=return_url, **configuration, **api_options()
     )
     return session.url
+
+
+# Subscriptions Stripe has already ended: nothing to cancel.
+ENDED_STATUSES = frozenset({"canceled", "incomplete_expired"})
+
+
+def cancel_subscriptions_now(user) -> list[str]:
+    """Cancel every subscription of the user's Stripe customers at once (no refund, no further
+    invoice); returns the ids canceled. Stripe is asked, not the mirror, so a subscription whose
+    webhook has not landed yet is canceled too. Idempotent: ended ones are skipped.
+
+    Run outside a transaction: nothing holds a database connection's lock while Stripe answers.
+    """
+    if not is_configured():
+        return []
+    canceled = []
+    for customer_id in Customer.objects.filter(subscriber=user).values_list("id", flat=True):
+        subscriptions = stripe.Subscription.list(customer=customer_id, status="all", limit=100, **api_options())
+        for subscription in subscriptions.auto_paging_iter():
+            if subscription.status not in ENDED_STATUSES:
+                stripe.Subscription.cancel(subscription.id, **api_options())
+                canceled.append(subscription.id)
+    return canceled

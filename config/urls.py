@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from accounts import views as account_views
 from config import views
 
 urlpatterns = [
@@ -13,6 +14,8 @@ urlpatterns = [
     path("accounts/login/code/", RedirectView.as_view(pattern_name="login", query_string=True)),
     # No passwords either: a password set here could never be used to sign in.
     re_path(r"^accounts/password/", RedirectView.as_view(pattern_name="account")),
+    # allauth's own email page gives way to the account page; its forms still post to it.
+    path("accounts/email/", account_views.email),
     path("accounts/", include("allauth.urls")),
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
     path("", include("accounts.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from generation import api, views
+from generation import account_views, api, views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -9,6 +9,8 @@ urlpatterns = [
     path("history/", views.history, name="history"),
     path("history/<int:pk>/", views.history_detail, name="history_detail"),
     path("teams/<slug:slug>/history/", views.team_history, name="team_history"),
+    path("account/export/", account_views.account_export, name="account_export"),
+    path("account/delete/", account_views.account_delete, name="account_delete"),
     path("api/generate", api.generate, name="api_generate"),
     path("api/usage", api.usage, name="api_usage"),
     re_path(r"^api/", api.not_found),
