@@ -186,6 +186,8 @@ elif EMAIL_CONFIG.get("EMAIL_PORT") == 465 and not EMAIL_CONFIG.get("EMAIL_USE_T
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Inkwell <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Shown on the Contact page (templates/legal/contact.html); empty: the page says there is none yet.
+SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="")
 
 # Serving: a request body trickling in longer than this is answered 408 (docs/serving.md).
 REQUEST_BODY_TIMEOUT_SECONDS = env.float("REQUEST_BODY_TIMEOUT_SECONDS", default=30.0)

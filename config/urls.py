@@ -8,6 +8,9 @@ from config import views
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),
+    path("terms/", views.terms, name="terms"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("contact/", views.contact, name="contact"),
     path("admin/", admin.site.urls),
     # Sign-in is passwordless: allauth's email-and-password page gives way to the email-code page.
     path("accounts/login/", RedirectView.as_view(pattern_name="login", query_string=True)),

@@ -1,11 +1,13 @@
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from billing.plans import FREE, PLANS
+from billing.plans import FREE
+from billing.views import pricing_context
 
 logger = logging.getLogger(__name__)
 
@@ -13,7 +15,19 @@ logger = logging.getLogger(__name__)
 def landing(request):
     if request.user.is_authenticated:
         return redirect("dashboard")
-    return render(request, "landing.html", {"plans": list(PLANS.values()), "free_plan": FREE})
+    return render(request, "landing.html", {**pricing_context(request), "free_plan": FREE})
+
+
+def terms(request):
+    return render(request, "legal/terms.html")
+
+
+def privacy(request):
+    return render(request, "legal/privacy.html")
+
+
+def contact(request):
+    return render(request, "legal/contact.html", {"support_email": settings.SUPPORT_EMAIL})
 
 
 @never_cache

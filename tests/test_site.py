@@ -4,7 +4,9 @@ import logging
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError
-from django.urls import path
+from django.urls import path, reverse
+
+from billing.plans import PLANS, TRIAL_DAYS
 
 
 def test_healthz_answers_ok_when_the_database_answers(client, db):
@@ -28,6 +30,36 @@ def test_landing_page_explains_the_product_and_links_to_pricing_and_sign_in(clie
     page = client.get("/").content.decode()
     assert 'href="/pricing/"' in page
     assert 'href="/login/"' in page
+
+
+def test_landing_shows_a_sample_answer_every_plan_with_its_button_and_the_questions(client, db):
+    page = client.get(reverse("landing")).content.decode()
+
+    assert "Inkwell wrote" in page
+    for plan in PLANS.values():
+        assert f'data-plan="{plan.code}"' in page and plan.tagline in page
+    assert page.count(f"Start {TRIAL_DAYS}-day free trial") == len([p for p in PLANS.values() if p.is_paid])
+    assert "Sign up free" in page
+    assert "How does the free trial work?" in page
+    assert "✓" not in page and "⚡" not in page
+
+
+@pytest.mark.parametrize(
+    ("name", "heading"), [("terms", "Terms of service"), ("privacy", "Privacy policy"), ("contact", "Contact")]
+)
+def test_the_footer_links_to_terms_privacy_and_contact(client, db, name, heading):
+    landing = client.get(reverse("landing")).content.decode()
+    page = client.get(reverse(name))
+
+    assert f'href="{reverse(name)}"' in landing
+    assert page.status_code == 200
+    assert f"<h1>{heading}</h1>" in page.content.decode()
+
+
+def test_the_contact_page_shows_the_support_address_when_one_is_set(client, db, settings):
+    assert "has not published a contact address" in client.get(reverse("contact")).content.decode()
+    settings.SUPPORT_EMAIL = "help@inkwell.test"
+    assert 'href="mailto:help@inkwell.test"' in client.get(reverse("contact")).content.decode()
 
 
 def test_landing_sends_signed_in_users_to_their_dashboard(signed_in_client):
