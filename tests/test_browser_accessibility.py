@@ -1,5 +1,6 @@
 """axe-core (vendored in tests/vendor/axe-core) on the main pages at desktop and phone widths: no
-serious or critical violations, and at phone width nothing wider than the screen.
+serious or critical violations, no Content-Security-Policy refusal in the console, and at phone
+width nothing wider than the screen.
 
 Set INKWELL_SCREENSHOTS=<dir> to keep a full-page screenshot of every page and width there.
 """
@@ -37,7 +38,8 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 
 @pytest.fixture
 def writer(customer, fake, post_event):  # noqa: F811
-    """A subscriber with something on every page: generations, a document, a team, a key, invoices."""
+    """A subscriber with something on every page (generations, a document, a team, a key, invoices),
+    and the pages of their document and first generation."""
     user = customer.subscriber
     user.name = "Ada"
     user.save(update_fields=["name"])
@@ -46,9 +48,9 @@ def writer(customer, fake, post_event):  # noqa: F811
     post_event(fake.event("invoice.paid", fake.objects["invoice"][created["data"]["object"]["latest_invoice"]]))
     team = TeamFactory(owner=user, name="Acme Writers", slug="acme-writers")
     Membership.objects.create(team=team, user=UserFactory(), role="member")
-    DocumentFactory(created_by=user, title="Launch announcement")
+    document = DocumentFactory(created_by=user, title="Launch announcement")
     ApiKey.issue(user, "Zapier integration")
-    for prompt in ("A friendly email about our new opening hours and the parking", "A tweet"):
+    generations = [
         Generation.objects.create(
             user=user,
             prompt=prompt,
@@ -60,7 +62,9 @@ def writer(customer, fake, post_event):  # noqa: F811
             input_tokens=20,
             output_tokens=120,
         )
-    return user
+        for prompt in ("A friendly email about our new opening hours and the parking", "A tweet")
+    ]
+    return user, [("document_detail", document.pk), ("history_detail", generations[0].pk)]
 
 
 def blocking_violations(page) -> list[str]:
@@ -84,11 +88,16 @@ def check_pages(page, base_url, names, width_name):
     width, height = WIDTHS[width_name]
     page.set_viewport_size({"width": width, "height": height})
     screenshots = os.environ.get("INKWELL_SCREENSHOTS")
+    refused = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
     problems = {}
     for name, *args in names:
         page.goto(base_url + reverse(name, args=args))
         expect(page.locator("main")).to_be_visible()
         found = blocking_violations(page)
+        if refused:
+            found.append(f"the browser refused: {refused}")
+            refused.clear()
         if width_name == "phone" and overflow(page) > 0:
             found.append(f"the page is {overflow(page)} px wider than the {width} px screen")
         if found:
@@ -105,8 +114,9 @@ def test_public_pages_are_accessible(page, live_server, width_name, db):
 
 @pytest.mark.parametrize("width_name", WIDTHS)
 def test_signed_in_pages_are_accessible(page, client, live_server, writer, width_name):
+    writer, detail_pages = writer
     client.force_login(writer)
     session = client.cookies["sessionid"].value
     page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
 
-    check_pages(page, live_server.url, SIGNED_IN_PAGES, width_name)
+    check_pages(page, live_server.url, SIGNED_IN_PAGES + detail_pages, width_name)

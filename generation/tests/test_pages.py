@@ -41,7 +41,15 @@ def test_pages_need_sign_in(client, path):
     assert response["Location"].startswith("/login/")
 
 
-def test_generate_page_offers_workspaces_documents_usage_and_the_upgrade_form(signed_in_client, user, team):
+@pytest.fixture
+def billing_set_up(settings):
+    """Stripe keys are set, so upgrade buttons lead to Checkout (without them they say billing is not set up)."""
+    settings.STRIPE_SECRET_KEY = "sk_test_pages"
+
+
+def test_generate_page_offers_workspaces_documents_usage_and_the_upgrade_form(
+    signed_in_client, user, team, billing_set_up
+):
     Document.objects.create(title="Launch plan", created_by=user)
     Document.objects.create(title="Team brief", team=team, created_by=user)
     DailyUsage.objects.create(user=user, day=usage_day(), used=3)
@@ -71,7 +79,7 @@ def test_pages_do_not_nag_verified_or_paying_users(client, user_factory, path):
         assert "Verify your email address" not in client.get(path).content.decode()
 
 
-def test_dashboard_shows_plan_usage_chart_recent_and_upgrade(signed_in_client, user):
+def test_dashboard_shows_plan_usage_chart_recent_and_upgrade(signed_in_client, user, billing_set_up):
     DailyUsage.objects.create(user=user, day=usage_day(), used=4)
     for n in range(7):
         make_generation(user, prompt=f"Draft number {n}")
@@ -84,6 +92,22 @@ def test_dashboard_shows_plan_usage_chart_recent_and_upgrade(signed_in_client, u
     assert page.count('class="chart-bar') == 30
     assert page.count("Draft number") == 5 and "Draft number 6" in page and "Draft number 1" not in page
     assert "Upgrade to Pro" in page
+
+
+def test_a_new_users_dashboard_says_the_chart_fills_as_they_write(signed_in_client):
+    page = signed_in_client.get("/dashboard/").content.decode()
+
+    assert "Your daily generations will show here." in page
+    assert 'class="chart-bar' not in page
+
+
+def test_recent_generations_say_just_now_instead_of_0_minutes(signed_in_client, user):
+    make_generation(user, prompt="Fresh")
+
+    page = signed_in_client.get("/dashboard/").content.decode()
+
+    assert "0 minutes ago" not in page
+    assert ">now</time>" in page
 
 
 def test_dashboard_for_paid_plan_has_no_upgrade_call(client, user_factory):
