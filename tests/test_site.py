@@ -32,7 +32,8 @@ def test_landing_page_explains_the_product_and_links_to_pricing_and_sign_in(clie
     assert 'href="/login/"' in page
 
 
-def test_landing_shows_a_sample_answer_every_plan_with_its_button_and_the_questions(client, db):
+def test_landing_shows_a_sample_answer_every_plan_with_its_button_and_the_questions(client, db, settings):
+    settings.STRIPE_SECRET_KEY = "sk_test_landing"  # billing set up: paid plans offer their trial
     page = client.get(reverse("landing")).content.decode()
 
     assert "Inkwell wrote" in page

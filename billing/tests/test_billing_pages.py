@@ -24,7 +24,12 @@ def test_without_stripe_keys_pricing_and_billing_say_billing_is_not_configured(c
         response = client.get(page)
         assert response.status_code == 200
         assert "Billing is not configured" in response.content.decode()
-    assert "Billing not configured" in action_of(client.get("/pricing/").content.decode(), "pro")
+    assert "Billing is not set up yet" in action_of(client.get("/pricing/").content.decode(), "pro")
+    client.logout()
+    for page in ("/pricing/", "/"):
+        visitor_page = client.get(page).content.decode()
+        assert "Billing is not set up yet" in action_of(visitor_page, "team")
+        assert "free trial</a>" not in action_of(visitor_page, "team")
 
 
 def test_pricing_shows_every_plan_from_the_catalog_with_both_intervals(client, catalog):
