@@ -1,4 +1,5 @@
-"""dj-stripe webhook receivers: derive plans, and email about failed payments and ending trials.
+"""dj-stripe webhook receivers: derive plans, and email about failed payments and ending trials;
+and one allauth receiver: a changed email address is passed on to Stripe.
 
 dj-stripe verifies the signature, stores the Event once (a redelivered event id is not processed
 again) and re-reads the affected object from Stripe into its mirror before these receivers run:
@@ -8,11 +9,13 @@ Everything runs inside the webhook's transaction; emails go out only once it com
 
 import logging
 
+from allauth.account.signals import email_changed
 from django.db import transaction
+from django.dispatch import receiver
 from djstripe.event_handlers import djstripe_receiver
 from djstripe.models import Customer
 
-from billing import notices
+from billing import notices, stripe_api
 from billing.subscriptions import sync_user_plan
 
 logger = logging.getLogger(__name__)
@@ -68,3 +71,11 @@ def email_payment_failed(sender, event, **kwargs):
 @djstripe_receiver("customer.subscription.trial_will_end")
 def email_trial_will_end(sender, event, **kwargs):
     email_once_committed(event, notices.trial_will_end)
+
+
+@receiver(email_changed)
+def pass_email_change_to_stripe(sender, user, to_email_address, **kwargs):
+    """Receipts go to the address the user now signs in with; Stripe is called once the change is
+    committed, holding no transaction open while it answers."""
+    email = to_email_address.email
+    transaction.on_commit(lambda: stripe_api.update_customer_emails(user, email))

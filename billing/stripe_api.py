@@ -5,6 +5,7 @@ time, before tests or settings overrides apply.
 """
 
 import contextlib
+import logging
 import secrets
 import time
 
@@ -16,6 +17,8 @@ from djstripe.settings import djstripe_settings
 
 from billing.plans import TRIAL_DAYS
 from billing.subscriptions import GRANTING_STATUSES
+
+logger = logging.getLogger(__name__)
 
 
 class BillingNotConfigured(Exception):
@@ -208,3 +211,16 @@ def cancel_subscriptions_now(user) -> list[str]:
                 stripe.Subscription.cancel(subscription.id, **api_options())
                 canceled.append(subscription.id)
     return canceled
+
+
+def update_customer_emails(user, email: str) -> None:
+    """Point the user's Stripe customers at their new address, so receipts and Stripe's own
+    emails follow an email change. A failure is logged, not raised: the change itself stands, and
+    the address can be corrected in the Customer Portal."""
+    if not is_configured():
+        return
+    for customer_id in Customer.objects.filter(subscriber=user).values_list("id", flat=True):
+        try:
+            stripe.Customer.modify(customer_id, email=email, **api_options())
+        except stripe.StripeError:
+            logger.exception("Could not update the email of Stripe customer %s", customer_id)

@@ -38,6 +38,7 @@ def test_free_user_sees_the_answer_stream_then_hits_the_limit_modal(page, client
     script_errors = []  # uncaught exceptions and CSP violations; the expected 402 is not one
     page.on("pageerror", lambda error: script_errors.append(str(error)))
     page.on("console", lambda message: "Content Security Policy" in message.text and script_errors.append(message.text))
+    demo_model.STRIPE_SECRET_KEY = "sk_test_browser"  # billing set up: the limit dialog offers Checkout
     sign_in(page, client, user, live_server)
     page.goto(f"{live_server.url}/generate/")
     expect(page.locator("[data-usage-text]")).to_have_text(f"0 of {FREE.daily_generations}")
