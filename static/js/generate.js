@@ -172,8 +172,9 @@
   form.addEventListener("submit", generate);
   // The dialog is replaced with each status refresh, so it is listened to from the document.
   document.addEventListener("htmx:afterSettle", function () {
-    var upgrade = document.getElementById("upgrade-button");
-    if (!limitModal().classList.contains("hidden") && upgrade) upgrade.focus();
+    // Into the dialog: its upgrade button, or "Not now" where billing is not set up.
+    var target = document.getElementById("upgrade-button") || document.getElementById("limit-close");
+    if (!limitModal().classList.contains("hidden")) target.focus();
   });
   document.addEventListener("click", function (event) {
     if (event.target.closest("#limit-close") || event.target === limitModal()) closeLimitModal();
