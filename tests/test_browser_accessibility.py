@@ -21,12 +21,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
-PUBLIC_PAGES = [("landing",), ("pricing",), ("login",)]
+PUBLIC_PAGES = [("landing",), ("pricing",), ("login",), ("terms",), ("privacy",), ("contact",)]
 SIGNED_IN_PAGES = [
     ("dashboard",),
     ("generate",),
     ("history",),
     ("account",),
+    ("account_delete",),
     ("billing",),
     ("document_list",),
     ("team_list",),
