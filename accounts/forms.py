@@ -44,7 +44,7 @@ class NameForm(forms.ModelForm):
         fields = ["name"]
         labels = {"name": "Display name"}
         help_texts = {"name": "Shown on your dashboard and to your teammates. Leave it empty to use your email's name."}
-        widgets = {"name": forms.TextInput(attrs={"autocomplete": "name"})}
+        widgets = {"name": forms.TextInput(attrs={"autocomplete": "name", "aria-describedby": "name-help"})}
 
 
 class DisconnectForm(allauth_social_forms.DisconnectForm):
