@@ -1,3 +1,4 @@
+from allauth.account.forms import AddEmailForm
 from allauth.account.views import RequestLoginCodeView
 from allauth.account.views import email as allauth_email
 from allauth.account.views import signup as allauth_signup
@@ -148,6 +149,12 @@ def change_display_name(request):
 def email(request):
     """allauth's email address page, reached through its forms only: a change of address (verified by
     an emailed code) or a confirmation code posts here; anything else shows the account page's Email section."""
+    if request.method == "POST" and "action_add" in request.POST and request.user.is_authenticated:
+        # A refused address is shown on the account page, where it was typed, not on allauth's own page.
+        form = AddEmailForm(data=request.POST, user=request.user)
+        if not form.is_valid():
+            context = _account_context(request, change_email_form=form, change_email_open=True)
+            return render(request, "accounts/account.html", context, status=400)
     if request.method == "POST":
         return allauth_email(request)
     return redirect(reverse("account") + "#email")

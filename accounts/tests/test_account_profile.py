@@ -1,5 +1,7 @@
 """The account page's profile: a display name, and changing the email address by an emailed code."""
 
+import html
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
@@ -73,3 +75,21 @@ def test_an_address_of_another_account_cannot_be_taken(signed_in_client, user, u
 
 def test_allauths_email_page_shows_the_account_page(signed_in_client):
     assert signed_in_client.get(reverse("account_email"))["Location"] == reverse("account") + "#email"
+
+
+@pytest.mark.parametrize(
+    ("address", "refusal"),
+    [
+        ("not-an-address", "Enter a valid email address."),
+        ("current", "This email address is already associated with this account."),
+    ],
+)
+def test_a_refused_new_address_is_explained_on_the_account_page(signed_in_client, user, address, refusal):
+    address = user.email if address == "current" else address
+    response = signed_in_client.post(reverse("account_email"), {"email": address, "action_add": ""})
+
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert refusal in page and 'id="change-email" open' in page
+    assert f'value="{address}"' in page
+    assert not mail.outbox
