@@ -16,7 +16,7 @@ from djstripe.models import Customer, Price
 from djstripe.settings import djstripe_settings
 
 from billing.plans import TRIAL_DAYS
-from billing.subscriptions import GRANTING_STATUSES
+from billing.subscriptions import GRANTING_STATUSES, customers_of
 
 logger = logging.getLogger(__name__)
 
@@ -204,7 +204,7 @@ def cancel_subscriptions_now(user) -> list[str]:
     if not is_configured():
         return []
     canceled = []
-    for customer_id in Customer.objects.filter(subscriber=user).values_list("id", flat=True):
+    for customer_id in customers_of(user).values_list("id", flat=True):
         subscriptions = stripe.Subscription.list(customer=customer_id, status="all", limit=100, **api_options())
         for subscription in subscriptions.auto_paging_iter():
             if subscription.status not in ENDED_STATUSES:
@@ -219,7 +219,7 @@ def update_customer_emails(user, email: str) -> None:
     the address can be corrected in the Customer Portal."""
     if not is_configured():
         return
-    for customer_id in Customer.objects.filter(subscriber=user).values_list("id", flat=True):
+    for customer_id in customers_of(user).values_list("id", flat=True):
         try:
             stripe.Customer.modify(customer_id, email=email, **api_options())
         except stripe.StripeError:
