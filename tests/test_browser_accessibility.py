@@ -6,7 +6,6 @@ Set INKWELL_SCREENSHOTS=<dir> to keep a full-page screenshot of every page and w
 """
 
 import os
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -15,11 +14,11 @@ from playwright.sync_api import expect
 from accounts.models import ApiKey, Membership
 from billing.tests.conftest import catalog, customer, fake, post_event, webhook_endpoint  # noqa: F401
 from generation.models import Generation
+from tests.axe import blocking_violations
 from tests.factories import DocumentFactory, TeamFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
 PUBLIC_PAGES = [("landing",), ("pricing",), ("login",), ("terms",), ("privacy",), ("contact",)]
 SIGNED_IN_PAGES = [
@@ -34,7 +33,6 @@ SIGNED_IN_PAGES = [
     ("team_detail", "acme-writers"),
     ("team_history", "acme-writers"),
 ]
-BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 @pytest.fixture
@@ -66,18 +64,6 @@ def writer(customer, fake, post_event):  # noqa: F811
         for prompt in ("A friendly email about our new opening hours and the parking", "A tweet")
     ]
     return user, [("document_detail", document.pk), ("history_detail", generations[0].pk)]
-
-
-def blocking_violations(page) -> list[str]:
-    # Evaluated through the DevTools protocol, which the site's Content-Security-Policy does not govern.
-    page.evaluate(AXE_SOURCE)
-    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
-        + "; ".join(" ".join(node["target"]) for node in violation["nodes"][:3])
-        for violation in results["violations"]
-        if violation["impact"] in BLOCKING_IMPACTS
-    ]
 
 
 def overflow(page) -> int:

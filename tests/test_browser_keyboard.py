@@ -1,5 +1,6 @@
 """Keyboard and screen-reader access in Chromium: the skip link, the phone menu's button, the
-current page marked in the header, and Tab kept inside the daily-limit dialog."""
+current page marked in the header, and Tab kept inside the daily-limit dialog (axe-core also checks
+the open menu and the open dialog)."""
 
 import pytest
 from playwright.sync_api import expect
@@ -7,6 +8,7 @@ from playwright.sync_api import expect
 from billing.plans import FREE
 from generation.models import DailyUsage
 from generation.quota import usage_day
+from tests.axe import blocking_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,6 +38,7 @@ def test_on_a_phone_the_menu_opens_from_the_keyboard_and_marks_the_current_page(
     expect(menu).to_have_attribute("aria-expanded", "true")
     expect(page.get_by_role("link", name="Billing")).to_be_visible()
     expect(page.locator("#nav-links [aria-current=page]")).to_have_text("History")
+    assert blocking_violations(page) == []
     page.keyboard.press("Escape")
     expect(menu).to_have_attribute("aria-expanded", "false")
 
@@ -62,6 +65,7 @@ def test_tab_stays_inside_the_limit_dialog_and_focus_returns_when_it_closes(page
     expect(dialog).to_be_visible()
     # Billing is not set up here, so focus lands on "Not now" rather than an upgrade button.
     expect(page.get_by_role("button", name="Not now")).to_be_focused()
+    assert blocking_violations(page) == []
 
     for _ in range(8):
         page.keyboard.press("Tab")
