@@ -145,6 +145,8 @@ def test_reset_time_reads_the_same_on_the_generate_page_and_the_dashboard(browse
     assert re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}, \d\d:\d\d UTC", on_dashboard)
     expect(page.locator("[data-usage-reset] time")).to_have_text(on_dashboard)
     expect(page.locator("#limit-reset")).to_have_text(on_dashboard)
+    # The reader's own clock follows in brackets, in their locale's format (en-GB: 24-hour).
+    expect(page.locator("#limit-reset + .local-time")).to_have_text(re.compile(r"^ \(\w{3} \d{1,2}:00 your time\)$"))
     context.close()
 
 

@@ -1,4 +1,5 @@
-// Every page: the phone menu's button, and keeping Tab inside an open modal dialog.
+// Every page: the phone menu's button, keeping Tab inside an open modal dialog, and a reader's own
+// clock beside times shown in the server's time zone.
 (function () {
   "use strict";
 
@@ -21,6 +22,27 @@
       }
     });
   }
+
+  // <time datetime="..." data-server-offset="+0100"> reads in the server's zone (the same on every page);
+  // where the reader's clock differs, their local time follows it in brackets.
+  function addLocalTimes() {
+    var times = document.querySelectorAll("time[data-server-offset]");
+    for (var i = 0; i < times.length; i++) {
+      var time = times[i];
+      var next = time.nextElementSibling;
+      if (next && next.classList.contains("local-time")) continue;
+      var when = new Date(time.getAttribute("datetime"));
+      var server = time.getAttribute("data-server-offset");
+      var serverMinutes = (server[0] === "-" ? -1 : 1) * (parseInt(server.slice(1, 3), 10) * 60 + parseInt(server.slice(3, 5), 10));
+      if (isNaN(when.getTime()) || -when.getTimezoneOffset() === serverMinutes) continue;
+      var local = document.createElement("span");
+      local.className = "local-time";
+      local.textContent = " (" + when.toLocaleString([], { weekday: "short", hour: "numeric", minute: "2-digit" }) + " your time)";
+      time.after(local);
+    }
+  }
+  addLocalTimes();
+  document.addEventListener("htmx:afterSettle", addLocalTimes);
 
   var FOCUSABLE = "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
