@@ -6,7 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
+from allauth.usersessions.models import UserSession
 from django.core import mail
+from django.test import Client
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.models import ApiKey, User
@@ -89,3 +92,19 @@ def test_a_user_deletes_their_account_after_typing_its_email(page, client, user,
     assert not User.objects.filter(pk=user.pk).exists()
     page.goto(f"{live_server.url}/account/")
     expect(page).to_have_url(re.compile(r"/login/"))
+
+
+def test_signing_out_the_other_sessions_asks_first(page, client, user, live_server):
+    other_device = Client()
+    other_device.force_login(user)
+    other_device.get(reverse("account"))
+    sign_in(page, client, user, live_server)
+    page.goto(f"{live_server.url}/account/")
+
+    page.get_by_text("Sign out other sessions (1)").click()
+    expect(page.get_by_text("Those browsers need a new sign-in code.")).to_be_visible()
+    assert UserSession.objects.filter(user=user).count() == 2
+    page.get_by_role("button", name="Sign them out").click()
+
+    expect(page.get_by_text("Signed out 1 other session.")).to_be_visible()
+    assert other_device.get(reverse("account"))["Location"].startswith(reverse("login"))
