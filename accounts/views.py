@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import ApiKeyForm, DisconnectForm, LoginForm
 from accounts.models import ApiKey
+from accounts.permissions import Action
+from accounts.workspaces import personal_workspace
 
 
 class LoginView(RequestLoginCodeView):
@@ -63,8 +65,15 @@ def _account_context(request, **extra):
         "other_session_count": sum(1 for session in sessions if session.session_key != request.session.session_key),
         "api_keys": user.api_keys.filter(revoked_at__isnull=True),
         "api_key_form": ApiKeyForm(),
+        "api_keys_refusal": _api_keys_refusal(user),
         **extra,
     }
+
+
+def _api_keys_refusal(user) -> str:
+    """Why the user's plan has no API keys ("" when it has them)."""
+    workspace = personal_workspace(user)
+    return "" if workspace.can(Action.USE_API_KEYS) else workspace.refusal(Action.USE_API_KEYS)
 
 
 @login_required
@@ -76,15 +85,18 @@ def account(request):
 @require_POST
 @never_cache
 def api_key_create(request):
-    """Issue a key and show its secret in this response only (never cached, stored or shown again)."""
+    """Issue a key and show its secret in this response only (never cached, stored or shown again).
+
+    On a plan without API keys nothing is issued: the section says why, with an upgrade link (403)."""
     form = ApiKeyForm(request.POST)
-    context = {"api_key_form": form}
-    if form.is_valid():
+    context, status = {"api_key_form": form}, 200
+    if _api_keys_refusal(request.user):
+        status = 403
+    elif form.is_valid():
         key, raw_key = ApiKey.issue(request.user, form.cleaned_data["name"])
         context = {"new_key": key, "raw_key": raw_key}
-    if request.htmx:
-        return render(request, "accounts/account.html#api-keys", _account_context(request, **context))
-    return render(request, "accounts/account.html", _account_context(request, **context))
+    template = "accounts/account.html#api-keys" if request.htmx else "accounts/account.html"
+    return render(request, template, _account_context(request, **context), status=status)
 
 
 @login_required

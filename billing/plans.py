@@ -138,6 +138,8 @@ PLAN_RANK = {code: rank for rank, code in enumerate(PLANS)}
 LOOKUP_KEYS = {key: plan for plan in PAID_PLANS for key in plan.lookup_keys}
 # The plan a team needs to be a shared, writable workspace: the cheapest one with collaboration.
 COLLABORATION_PLAN = min((plan for plan in PAID_PLANS if plan.collaboration), key=lambda plan: plan.monthly_price)
+# The cheapest plan that includes API keys, named when a Free user is refused one.
+API_KEYS_PLAN = min((plan for plan in PAID_PLANS if plan.api_keys), key=lambda plan: plan.monthly_price)
 
 
 def get_plan(code: str) -> Plan:
