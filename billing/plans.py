@@ -129,6 +129,15 @@ TEAM = Plan(
     max_team_members=10,
 )
 
+# Invitation emails go out on a customer's behalf to addresses they type, with the team's name in them;
+# these caps keep teams from being used to spam (accounts/invitations.py). Every email counts, the first
+# and each resend, and deleting a team does not give its emails back.
+INVITATION_RESEND_MINUTES = 10  # between two emails of one invitation
+INVITATION_EMAILS_PER_ADDRESS_PER_DAY = 3  # to one address, from every team
+INVITATION_EMAILS_PER_INVITER_PER_HOUR = 20  # from one person, across all their teams
+INVITATION_EMAILS_PER_INVITER_PER_DAY = 50
+INVITATION_EMAILS_PER_TEAM_PER_DAY = 50
+
 # Ordered worst to best: when a customer has several live subscriptions, the best one wins.
 PLANS = {plan.code: plan for plan in (FREE, PRO, TEAM)}
 PAID_PLANS = tuple(plan for plan in PLANS.values() if plan.is_paid)
