@@ -1,7 +1,8 @@
 """The plan catalog: the one place where plans, prices, limits and plan features are defined.
 
 Every other module reads limits from here: the quota (``daily_generations``), the model call
-(``max_output_tokens``), teams (``collaboration``, ``max_team_members``) and the pages (``features``,
+(``max_output_tokens``), teams (``collaboration``, ``max_team_members``), documents (``max_documents``,
+``max_document_chars``), API keys (``api_keys``) and the pages (``features``,
 which are worded from those numbers, so a changed limit changes what the pricing page says).
 Stripe prices are found by their lookup keys (``pro_monthly``, ``pro_yearly``, ``team_monthly``,
 ``team_yearly``). This module imports nothing from the apps: everyone may use it
@@ -26,6 +27,8 @@ class Plan:
     collaboration: bool  # a team whose owner is on this plan is a shared, writable workspace
     api_keys: bool  # the account page offers API keys
     tagline: str
+    max_documents: int  # per workspace: the personal one, or a team's (under the team's plan)
+    max_document_chars: int  # one document's text
     max_team_members: int | None = None  # members plus pending invitations; None means no maximum
     highlight: str = ""  # a badge on the pricing page, e.g. "Most popular"
 
@@ -56,6 +59,7 @@ class Plan:
                 features.append("Roles and invitations")
         else:
             features.append("Personal documents and history")
+        features.append(f"Up to {self.max_documents:,} documents of {self.max_document_chars:,} characters")
         if self.api_keys:
             features.append("API keys")
         if self.is_paid:
@@ -105,6 +109,8 @@ FREE = Plan(
     collaboration=False,
     api_keys=False,
     tagline="Try Inkwell on your own drafts.",
+    max_documents=50,
+    max_document_chars=50_000,
 )
 PRO = Plan(
     code="pro",
@@ -115,6 +121,8 @@ PRO = Plan(
     collaboration=False,
     api_keys=True,
     tagline="For people who write every day.",
+    max_documents=1_000,
+    max_document_chars=200_000,
     highlight="Most popular",
 )
 TEAM = Plan(
@@ -126,6 +134,8 @@ TEAM = Plan(
     collaboration=True,
     api_keys=True,
     tagline="One house style for the whole team.",
+    max_documents=5_000,
+    max_document_chars=200_000,
     max_team_members=10,
 )
 
