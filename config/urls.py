@@ -8,6 +8,7 @@ from config import views
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),
+    path("admin/login/", views.admin_login, name="admin_login"),  # staff sign in by code too
     path("admin/", admin.site.urls),
     # Sign-in is passwordless: allauth's email-and-password page gives way to the email-code page.
     path("accounts/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
