@@ -143,3 +143,17 @@ def test_an_unsendable_team_name_is_a_message_not_a_500(client, owner):
     assert "could not be sent because of a character in the team" in response.content.decode()
     assert not Invitation.objects.exists()
     assert not mail.outbox
+
+
+def test_resending_with_an_unsendable_team_name_is_a_message_not_a_500(client, owner):
+    team = TeamFactory(owner=owner, name="Old\r\nName", slug="acme")
+    invitation = Invitation.objects.create(team=team, email="colleague@example.com", invited_by=owner)
+    old_token = invitation.token
+    client.force_login(owner)
+
+    response = resend(client, invitation)
+
+    invitation.refresh_from_db()
+    assert response.status_code == 200
+    assert "could not be sent because of a character in the team" in response.content.decode()
+    assert invitation.token == old_token
