@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import Team, User
 from accounts.permissions import Action, NotAllowed
 from accounts.workspaces import NotAMember, Workspace, workspace_of
+from billing.plans import upgrade_for
 from generation.models import Document
 
 
@@ -63,9 +64,11 @@ def create_document(workspace, title: str) -> Document:
         else:
             Team.objects.select_for_update().filter(pk=workspace.team.pk).first()
         if documents_in(workspace).count() >= plan.max_documents:
+            bigger = upgrade_for(plan)
             raise DocumentLimit(
                 f"{workspace.name} has {plan.max_documents:,} documents, as many as the {plan.name} plan allows. "
-                "Delete one you no longer need to make room."
+                "Delete one you no longer need to make room"
+                + (f", or move to {bigger.name} for {bigger.max_documents:,}." if bigger else ".")
             )
         return Document.objects.create(
             title=title, team=workspace.team, created_by=workspace.user, last_edited_by=workspace.user

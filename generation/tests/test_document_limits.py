@@ -48,6 +48,7 @@ def test_a_full_workspace_refuses_a_new_document_and_says_why(signed_in_client, 
 
     page = response.content.decode()
     assert "Personal has 2 documents, as many as the Free plan allows" in page
+    assert "or move to Pro for 1,000" in page
     assert not Document.objects.filter(title="Third").exists()
 
 
