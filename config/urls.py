@@ -11,10 +11,14 @@ urlpatterns = [
     path("terms/", views.terms, name="terms"),
     path("privacy/", views.privacy, name="privacy"),
     path("contact/", views.contact, name="contact"),
+    path("admin/login/", views.admin_login, name="admin_login"),  # staff sign in by code too
     path("admin/", admin.site.urls),
     # Sign-in is passwordless: allauth's email-and-password page gives way to the email-code page.
     path("accounts/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("accounts/login/code/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    # One code page for sign-in and sign-up, and no account before its code is confirmed (accounts/signups.py).
+    path("accounts/login/code/confirm/", account_views.confirm_code, name="confirm_code"),
+    path("accounts/signup/", account_views.signup, name="signup"),
     # No passwords either: a password set here could never be used to sign in.
     re_path(r"^accounts/password/", RedirectView.as_view(pattern_name="account")),
     # allauth's own email page gives way to the account page; its forms still post to it.
