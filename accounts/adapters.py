@@ -10,15 +10,6 @@ class AccountAdapter(DefaultAccountAdapter):
     ``pre_login`` check, whichever way they sign in: email code, Google or GitHub.
     """
 
-    def add_message(self, request, level, message_template=None, message_context=None, extra_tags="", message=None):
-        """One message when a sign-up code both confirms the address and signs in: "signed in as"
-        would only repeat "you have confirmed" (request attribute: both come in one request)."""
-        if message_template == "account/messages/email_confirmed.txt":
-            request.email_just_confirmed = True
-        elif message_template == "account/messages/logged_in.txt" and getattr(request, "email_just_confirmed", False):
-            return
-        super().add_message(request, level, message_template, message_context, extra_tags, message)
-
     def get_email_verification_redirect_url(self, email_address):
         """A signed-in user who confirmed (or changed to) an address returns to the account page."""
         if self.request.user.is_authenticated:

@@ -211,6 +211,6 @@ def test_sign_up_returns_to_the_page_that_asked_for_it(client, db):
 def test_signing_up_ends_with_one_message(client, db):
     client.post("/accounts/signup/", {"email": "writer@example.com"})
 
-    response = client.post("/accounts/confirm-email/", {"code": last_code("writer@example.com")}, follow=True)
+    response = client.post("/accounts/login/code/confirm/", {"code": last_code("writer@example.com")}, follow=True)
 
-    assert [str(message) for message in response.context["messages"]] == ["You have confirmed writer@example.com."]
+    assert [str(message) for message in response.context["messages"]] == ["Successfully signed in as writer@example.com."]
