@@ -213,4 +213,5 @@ def test_signing_up_ends_with_one_message(client, db):
 
     response = client.post("/accounts/login/code/confirm/", {"code": last_code("writer@example.com")}, follow=True)
 
-    assert [str(message) for message in response.context["messages"]] == ["Successfully signed in as writer@example.com."]
+    messages = [str(message) for message in response.context["messages"]]
+    assert messages == ["Successfully signed in as writer@example.com."]
