@@ -29,6 +29,7 @@ GENERATION_ERRORS = {
     service.PromptTooLong: (413, "prompt_too_long"),
     service.Forbidden: (403, "forbidden"),
     service.DocumentNotFound: (404, "not_found"),
+    service.GenerationNotFound: (404, "not_found"),
     service.EmailUnverified: (403, "email_unverified"),
     service.RateLimited: (429, "rate_limited"),
     service.LimitReached: (402, "daily_limit_reached"),

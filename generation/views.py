@@ -7,14 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_safe
 
-from accounts.permissions import Action
-from accounts.workspaces import PERSONAL, NotAMember, team_view, workspace_for, workspace_of, workspaces_for
+from accounts.workspaces import PERSONAL, NotAMember, team_view, workspace_for, workspaces_for
 from billing.plans import TRIAL_DAYS, upgrade_for
 from generation import quota, stats
 from generation.documents import documents_visible_to
+from generation.history import visible_generation
 from generation.models import Generation
 
 HISTORY_PAGE_SIZE = 20
@@ -109,22 +109,12 @@ def history(request):
     return render(request, "generation/history.html", {"page": page, "query": query})
 
 
-def _may_see(user, generation) -> bool:
-    """Its author; for a team generation, also whoever may view that team now."""
-    if generation.user_id == user.pk:
-        return True
-    if generation.team_id is None:
-        return False
-    try:
-        return workspace_of(user, generation.team_id).can(Action.VIEW)
-    except NotAMember:
-        return False
-
-
 @login_required
 def history_detail(request, pk):
-    generation = get_object_or_404(Generation.objects.select_related("team", "document", "user"), pk=pk)
-    if not _may_see(request.user, generation):
+    generation = visible_generation(
+        request.user, pk, Generation.objects.select_related("team", "document", "user", "parent")
+    )
+    if generation is None:
         raise Http404("No such generation.")
     return render(request, "generation/history_detail.html", {"generation": generation})
 
