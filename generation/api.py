@@ -191,6 +191,7 @@ def generate(request, caller):
         return with_usage_headers(generation_error_response(error), error.usage)
     response = StreamingHttpResponse(event_stream(run), content_type="text/event-stream")
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    response["X-Generation-Id"] = str(run.generation.pk)  # known before `done`: a stopped stream's page links it
     return with_usage_headers(response, run.usage)
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_safe
 
 from accounts.workspaces import PERSONAL, NotAMember, team_view, workspace_for, workspaces_for
 from billing.plans import TRIAL_DAYS, upgrade_for
-from generation import quota, stats
+from generation import prompt_templates, quota, stats
 from generation.documents import documents_visible_to
 from generation.history import visible_generation
 from generation.models import Generation
@@ -43,10 +43,21 @@ def _status_context(request, workspace) -> dict:
     }
 
 
+def _generation_from_query(request, name) -> Generation | None:
+    """The generation ``?<name>=<id>`` names, if the user may see it."""
+    value = request.GET.get(name, "")
+    if not (value.isascii() and value.isdigit()) or int(value) >= 2**63:
+        return None
+    return visible_generation(request.user, int(value), Generation.objects.select_related("team"))
+
+
 @login_required
 def generate_page(request):
+    """The writer. ``?from=<id>`` opens it with that generation's prompt and workspace (history's
+    "Reuse prompt"); adding ``again=1`` runs it at once ("Regenerate")."""
     workspaces = workspaces_for(request.user)
-    key = request.GET.get("workspace", PERSONAL)
+    earlier = _generation_from_query(request, "from")
+    key = request.GET.get("workspace") or (earlier.team.slug if earlier and earlier.team else PERSONAL)
     workspace = next((choice for choice in workspaces if choice.key == key), workspaces[0])
     documents = documents_visible_to(request.user).select_related("team").order_by("title")
     return render(
@@ -60,6 +71,16 @@ def generate_page(request):
             "selected_document": request.GET.get("document", ""),
             "prompt_max_chars": settings.PROMPT_MAX_CHARS,
             "needs_verification": needs_email_verification(request.user),
+            "initial_prompt": earlier.prompt if earlier else "",
+            "run_at_once": earlier is not None and request.GET.get("again") == "1",
+            "templates": prompt_templates.TEMPLATES,
+            "blank_template": prompt_templates.BLANK,
+            "tones": prompt_templates.TONES,
+            "tone_line": prompt_templates.TONE_LINE,
+            "lengths": prompt_templates.LENGTHS,
+            "length_line": prompt_templates.LENGTH_LINE,
+            "refinements": prompt_templates.REFINEMENTS,
+            "starters": () if Generation.objects.filter(user=request.user).exists() else prompt_templates.STARTERS,
         },
     )
 
@@ -69,10 +90,11 @@ def generate_page(request):
 def generate_status(request):
     """The generate page's usage panel and limit dialog for ``?workspace=``, fetched (htmx) when the
     workspace changes and after every generation; with ``?generation=<id>``, also that generation's
-    outcome line; with ``?limit_reached=1`` (after a 402) the dialog comes open. The words stay in the
-    template, so generate.js never repeats them."""
+    outcome line (``&stopped=1``: the writer pressed Stop); with ``?limit_reached=1`` (after a 402) the
+    dialog comes open. The words stay in the template, so generate.js never repeats them."""
     context = _status_context(request, _chosen_workspace(request))
     context["limit_reached"] = request.GET.get("limit_reached") == "1"
+    context["stopped"] = request.GET.get("stopped") == "1"
     generation_id = request.GET.get("generation", "")
     if generation_id.isascii() and generation_id.isdigit():
         context["generation"] = Generation.objects.filter(user=request.user, pk=int(generation_id)).first()
