@@ -3,18 +3,19 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_safe
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from accounts.permissions import NotAllowed
 from accounts.workspaces import PERSONAL, NotAMember, team_view, workspace_for, workspaces_for
 from billing.plans import TRIAL_DAYS, upgrade_for
-from generation import prompt_templates, quota, stats
+from generation import history, prompt_templates, quota, stats
 from generation.documents import documents_visible_to
-from generation.history import visible_generation
 from generation.models import Generation
 
 HISTORY_PAGE_SIZE = 20
@@ -48,13 +49,14 @@ def _generation_from_query(request, name) -> Generation | None:
     value = request.GET.get(name, "")
     if not (value.isascii() and value.isdigit()) or int(value) >= 2**63:
         return None
-    return visible_generation(request.user, int(value), Generation.objects.select_related("team"))
+    return history.visible_generation(request.user, int(value), Generation.objects.select_related("team"))
 
 
 @login_required
 def generate_page(request):
     """The writer. ``?from=<id>`` opens it with that generation's prompt and workspace (history's
-    "Reuse prompt"); adding ``again=1`` runs it at once ("Regenerate")."""
+    "Reuse prompt"); adding ``again=1`` runs it at once ("Regenerate"). ``?prompt=`` fills the prompt
+    (the history's starter examples)."""
     workspaces = workspaces_for(request.user)
     earlier = _generation_from_query(request, "from")
     key = request.GET.get("workspace") or (earlier.team.slug if earlier and earlier.team else PERSONAL)
@@ -71,7 +73,7 @@ def generate_page(request):
             "selected_document": request.GET.get("document", ""),
             "prompt_max_chars": settings.PROMPT_MAX_CHARS,
             "needs_verification": needs_email_verification(request.user),
-            "initial_prompt": earlier.prompt if earlier else "",
+            "initial_prompt": earlier.prompt if earlier else request.GET.get("prompt", "")[: settings.PROMPT_MAX_CHARS],
             "run_at_once": earlier is not None and request.GET.get("again") == "1",
             "templates": prompt_templates.TEMPLATES,
             "blank_template": prompt_templates.BLANK,
@@ -80,7 +82,9 @@ def generate_page(request):
             "lengths": prompt_templates.LENGTHS,
             "length_line": prompt_templates.LENGTH_LINE,
             "refinements": prompt_templates.REFINEMENTS,
-            "starters": () if Generation.objects.filter(user=request.user).exists() else prompt_templates.STARTERS,
+            "starters": ()
+            if Generation.objects.shown().filter(user=request.user).exists()
+            else prompt_templates.STARTERS,
         },
     )
 
@@ -113,7 +117,7 @@ def dashboard(request):
             "plan": plan,
             "usage": quota.usage_status(user, plan),
             "chart": stats.chart_bars(stats.daily_counts(user, today - timedelta(days=29), today)),
-            "recent": Generation.objects.filter(user=user).select_related("team")[:5],
+            "recent": Generation.objects.shown().filter(user=user).select_related("team")[:5],
             "upgrade_plan": upgrade_for(plan),
             "trial_days": TRIAL_DAYS,
             "needs_verification": needs_email_verification(user),
@@ -122,23 +126,71 @@ def dashboard(request):
 
 
 @login_required
-def history(request):
+def history_list(request):
     query = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
-    generations = Generation.objects.filter(user=request.user).select_related("team", "document")
+    generations = Generation.objects.shown().filter(user=request.user).select_related("team", "document")
     if query:
         generations = generations.filter(Q(prompt__icontains=query) | Q(output__icontains=query))
     page = Paginator(generations, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "generation/history.html", {"page": page, "query": query})
+    return render(
+        request,
+        "generation/history.html",
+        {
+            "page": page,
+            "query": query,
+            "send_targets": history.send_targets(request.user) if page.object_list else [],
+            "starters": prompt_templates.STARTERS,
+        },
+    )
 
 
 @login_required
 def history_detail(request, pk):
-    generation = visible_generation(
+    generation = history.visible_generation(
         request.user, pk, Generation.objects.select_related("team", "document", "user", "parent")
     )
     if generation is None:
         raise Http404("No such generation.")
-    return render(request, "generation/history_detail.html", {"generation": generation})
+    return render(
+        request,
+        "generation/history_detail.html",
+        {"generation": generation, "send_targets": history.send_targets(request.user)},
+    )
+
+
+def _visible_or_404(request, pk) -> Generation:
+    generation = history.visible_generation(request.user, pk)
+    if generation is None:
+        raise Http404("No such generation.")
+    return generation
+
+
+@login_required
+@require_POST
+def history_send(request, pk):
+    """Send the answer to a document (POST ``target``: a new one in a workspace, or a document id)."""
+    generation = _visible_or_404(request, pk)
+    try:
+        document = history.send_to_document(request.user, generation, request.POST.get("target", ""))
+    except NotAMember:
+        raise Http404("No such team.") from None
+    except NotAllowed as refusal:
+        messages.error(request, str(refusal))
+        return redirect("history_detail", pk=generation.pk)
+    messages.success(request, f"The answer was added to “{document.title}”.")
+    return redirect("document_detail", pk=document.pk)
+
+
+@login_required
+@require_POST
+def history_delete(request, pk):
+    """Delete a generation from its author's history; it still counts for today's usage."""
+    generation = _visible_or_404(request, pk)
+    if not history.hide(request.user, generation):
+        messages.error(request, "Only its author can delete a generation from the history.")
+        return redirect("history_detail", pk=generation.pk)
+    messages.success(request, "Deleted from your history. It still counts toward the day's usage.")
+    return redirect("history")
 
 
 @login_required
@@ -146,7 +198,7 @@ def history_detail(request, pk):
 @team_view
 def team_history(request, workspace):
     """Every generation in a team's workspace, newest first, optionally by one member."""
-    generations = Generation.objects.filter(team=workspace.team).select_related("user", "document")
+    generations = Generation.objects.shown().filter(team=workspace.team).select_related("user", "document")
     member_filter = request.GET.get("member", "")
     if member_filter.isascii() and member_filter.isdigit():
         generations = generations.filter(user_id=int(member_filter))
