@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from billing.plans import FREE
 from generation.models import DailyUsage, Generation
 from generation.quota import usage_day
-from tests.test_browser_generate import demo_model, generate, sign_in  # noqa: F401 (fixture)
+from tests.test_browser_generate import generate, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,6 +24,15 @@ HOSTILE_MARKDOWN = (
     "<script>window.pwned=2</script>\n\n"
     '<img src="x" onerror="window.pwned=3">'
 )
+
+
+@pytest.fixture
+def demo_model(settings):
+    """The offline demo model (it answers in Markdown), without delays or a rate limit."""
+    settings.LLM_PROVIDER = "demo"
+    settings.DEMO_DELAY_SECONDS = 0
+    settings.RATE_LIMIT_PER_MINUTE = 0
+    return settings
 
 
 def screenshot(page, name):
@@ -129,7 +138,6 @@ def test_a_refused_attempt_keeps_the_last_good_answer(page, client, user, live_s
 
 
 def test_a_template_with_tone_and_length_fills_the_prompt(page, client, user, live_server, demo_model):
-    demo_model.DEMO_DELAY_SECONDS = 0
     sign_in(page, client, user, live_server)
     page.goto(f"{live_server.url}/generate/")
     expect(page.locator("#starters")).to_be_visible()  # no history yet: starter prompts
@@ -157,7 +165,6 @@ def test_a_template_with_tone_and_length_fills_the_prompt(page, client, user, li
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_generate_page_fits_and_shows_the_answer(browser, client, user, live_server, demo_model, width):
-    demo_model.DEMO_DELAY_SECONDS = 0
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     sign_in(page, client, user, live_server)
@@ -172,4 +179,80 @@ def test_the_generate_page_fits_and_shows_the_answer(browser, client, user, live
     if width < 800:  # on a phone the answer is scrolled into view
         expect(page.locator("#output h2")).to_be_in_viewport()
     screenshot(page, f"generate-{width}")
+    context.close()
+
+
+def make_history(user):
+    answers = [
+        (
+            "A welcome email for new subscribers",
+            "## Welcome aboard\n\nThanks for joining. Here is **what happens next**:\n\n- a tour\n- a tip a week",
+        ),
+        (
+            "Three subject lines for our spring sale",
+            "1. Spring into savings\n2. Fresh deals, fresh start\n3. Your spring shortlist",
+        ),
+    ]
+    return [
+        Generation.objects.create(
+            user=user, prompt=prompt, output=output, status="completed", plan="free", provider="demo",
+            model="inkwell-demo", output_tokens=40, charged_day=usage_day(),
+        )
+        for prompt, output in answers
+    ]  # fmt: skip
+
+
+def history_item(page, prompt):
+    return page.locator(".history-item").filter(has=page.get_by_role("link", name=prompt))
+
+
+def test_history_actions_reuse_regenerate_send_and_delete(page, client, user, live_server, demo_model):
+    welcome, subjects = make_history(user)
+    sign_in(page, client, user, live_server)
+    page.goto(f"{live_server.url}/history/")
+    item = history_item(page, "Three subject lines for our spring sale")
+    expect(item.locator(".history-snippet")).to_have_text(
+        "Spring into savings Fresh deals, fresh start Your spring shortlist"
+    )
+
+    item.get_by_role("link", name="Reuse prompt").click()
+    expect(page.locator("#prompt")).to_have_value("Three subject lines for our spring sale")
+    assert Generation.objects.count() == 2  # reusing only fills the prompt
+
+    page.goto(f"{live_server.url}/history/")
+    history_item(page, "Three subject lines for our spring sale").get_by_role("link", name="Regenerate").click()
+    expect(page.locator("#answer-meta")).to_contain_text("Saved to history")
+    assert Generation.objects.latest("pk").prompt == "Three subject lines for our spring sale"
+    page.reload()
+    expect(page.locator("#output")).to_contain_text("Your answer will stream in here")  # a reload does not run it again
+
+    page.goto(f"{live_server.url}/history/")
+    item = history_item(page, "A welcome email for new subscribers")
+    item.locator("summary", has_text="Send to document").click()
+    item.get_by_role("button", name="Add").click()
+    expect(page.locator(".message")).to_contain_text("added to")
+    assert user.documents.get().body == welcome.output
+
+    page.goto(f"{live_server.url}/history/")
+    page.on("dialog", lambda dialog: dialog.accept())
+    history_item(page, "A welcome email for new subscribers").get_by_role("button", name="Delete").click()
+    expect(page.locator(".message")).to_contain_text("still counts")
+    expect(history_item(page, "A welcome email for new subscribers")).to_have_count(0)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_history_pages_fit(browser, client, user, live_server, width):
+    welcome, _ = make_history(user)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    sign_in(page, client, user, live_server)
+
+    page.goto(f"{live_server.url}/history/")
+    expect(page.locator(".history-item")).to_have_count(2)
+    assert page.evaluate("document.documentElement.scrollWidth") == width
+    screenshot(page, f"history-{width}")
+    page.goto(f"{live_server.url}/history/{welcome.pk}/")
+    expect(page.locator(".rendered h2")).to_have_text("Welcome aboard")
+    assert page.evaluate("document.documentElement.scrollWidth") == width
+    screenshot(page, f"history-detail-{width}")
     context.close()
