@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.forms import ApiKeyForm, DisconnectForm, LoginForm
+from accounts.forms import ApiKeyForm, DisconnectForm, LoginForm, PersonalBrandVoiceForm
 from accounts.models import ApiKey
 
 
@@ -63,6 +63,7 @@ def _account_context(request, **extra):
         "other_session_count": sum(1 for session in sessions if session.session_key != request.session.session_key),
         "api_keys": user.api_keys.filter(revoked_at__isnull=True),
         "api_key_form": ApiKeyForm(),
+        "brand_voice_form": PersonalBrandVoiceForm(instance=user),
         **extra,
     }
 
@@ -70,6 +71,18 @@ def _account_context(request, **extra):
 @login_required
 def account(request):
     return render(request, "accounts/account.html", _account_context(request))
+
+
+@login_required
+@require_POST
+def brand_voice(request):
+    """Save the personal brand voice (templates/accounts/_brand_voice.html)."""
+    form = PersonalBrandVoiceForm(request.POST, instance=request.user)
+    if not form.is_valid():  # too long: shown again with the text kept
+        return render(request, "accounts/account.html", _account_context(request, brand_voice_form=form))
+    form.save()
+    messages.success(request, "Brand voice saved. Your personal generations follow it from now on.")
+    return redirect(reverse("account") + "#brand-voice")
 
 
 @login_required
