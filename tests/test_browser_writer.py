@@ -256,3 +256,26 @@ def test_the_history_pages_fit(browser, client, user, live_server, width):
     assert page.evaluate("document.documentElement.scrollWidth") == width
     screenshot(page, f"history-detail-{width}")
     context.close()
+
+
+def test_copy_puts_formatted_and_plain_text_on_the_clipboard(page, client, user, live_server, fake_anthropic):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    fake_anthropic.reply = "## Opening hours\n\nWe open at **eight**."
+    sign_in(page, client, user, live_server)
+    page.goto(f"{live_server.url}/generate/")
+    generate(page, "Opening hours")
+    expect(page.locator("#answer-meta")).to_contain_text("Saved to history")
+
+    page.click("#copy-button")
+    expect(page.locator("#copy-button")).to_have_text("Copied")
+
+    clipboard = page.evaluate(
+        """async () => {
+            const [item] = await navigator.clipboard.read();
+            const read = async (type) => (await item.getType(type)).text();
+            return {types: item.types, html: await read("text/html"), text: await read("text/plain")};
+        }"""
+    )
+    assert set(clipboard["types"]) >= {"text/html", "text/plain"}
+    assert "<h2>Opening hours</h2>" in clipboard["html"] and "<strong>eight</strong>" in clipboard["html"]
+    assert "Opening hours" in clipboard["text"] and "**" not in clipboard["text"] and "##" not in clipboard["text"]
