@@ -108,3 +108,35 @@ def test_the_detail_page_renders_the_answer_as_markdown(signed_in_client, user):
 
     assert "<h2>Plan</h2>" in page and "<li>one</li>" in page
     assert "<script>alert" not in page and 'href="javascript' not in page
+
+
+def test_reuse_fills_the_prompt_only_with_a_generation_the_user_may_see(client, user):
+    theirs = Generation.objects.create(
+        user=UserFactory(),
+        prompt="Their secret plan",
+        output="x",
+        status="completed",
+        plan="free",
+        provider="d",
+        model="m",
+    )
+    mine = Generation.objects.create(
+        user=user, prompt="My own launch note", output="x", status="completed", plan="free", provider="d", model="m"
+    )
+    client.force_login(user)
+
+    assert "My own launch note</textarea>" in client.get(f"/generate/?from={mine.pk}").content.decode()
+    assert "Their secret plan" not in client.get(f"/generate/?from={theirs.pk}").content.decode()
+    assert "data-run-at-once" in client.get(f"/generate/?from={mine.pk}&again=1").content.decode()
+    starter = client.get("/generate/", {"prompt": "Three subject lines"}).content.decode()
+    assert "Three subject lines</textarea>" in starter
+
+
+def test_an_empty_history_offers_starter_prompts(signed_in_client):
+    history = signed_in_client.get("/history/").content.decode()
+    generate_page = signed_in_client.get("/generate/").content.decode()
+
+    assert "/generate/?prompt=" in history
+    assert 'id="starters"' in generate_page
+    generate(signed_in_client)
+    assert 'id="starters"' not in signed_in_client.get("/generate/").content.decode()
