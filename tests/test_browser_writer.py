@@ -75,7 +75,9 @@ def test_stop_ends_the_stream_and_the_meter_says_it_counted(page, client, user, 
     page.goto(f"{live_server.url}/generate/")
 
     generate(page, "A long essay on tea")
-    expect(page.locator("#output")).to_contain_text("Demo model")
+    expect(page.locator("#output h2")).to_contain_text("A first draft")
+    expect(page.locator("[data-usage-text]")).to_have_text(f"1 of {FREE.daily_generations}")  # counted from the start
+    screenshot(page, "generate-streaming-1280")
     page.click("#stop-button")
 
     expect(page.locator("#stop-button")).to_be_hidden()

@@ -185,6 +185,7 @@
       if (response.ok && type.indexOf("text/event-stream") === 0) {
         id = response.headers.get("X-Generation-Id");
         document.getElementById("answer-meta").textContent = "";
+        refreshStatus(null); // the unit is taken when the answer starts: the meter says so at once
         await readStream(response, function (name, data) {
           if (name === "delta") {
             if (!started) {
