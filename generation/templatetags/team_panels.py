@@ -29,7 +29,7 @@ def team_documents(context, workspace):
 
 @register.inclusion_tag("generation/_team_generations.html", takes_context=True)
 def team_generations(context, workspace):
-    generations = Generation.objects.filter(team=workspace.team).select_related("user")[:RECENT_GENERATIONS]
+    generations = Generation.objects.shown().filter(team=workspace.team).select_related("user")[:RECENT_GENERATIONS]
     return {"workspace": workspace, "generations": generations, "user": context.get("user")}
 
 

@@ -140,3 +140,16 @@ def test_an_empty_history_offers_starter_prompts(signed_in_client):
     assert 'id="starters"' in generate_page
     generate(signed_in_client)
     assert 'id="starters"' not in signed_in_client.get("/generate/").content.decode()
+
+
+def test_a_deleted_team_generation_leaves_the_team_pages_too(client, owner, team, member):
+    generation = Generation.objects.create(
+        user=member, team=team, prompt="Team draft to delete", output="x", status="completed", plan="team",
+        provider="d", model="m",
+    )  # fmt: skip
+    client.force_login(member)
+    client.post(f"/history/{generation.pk}/delete/")
+    client.force_login(owner)
+
+    for url in ("/teams/acme/", "/teams/acme/history/"):
+        assert "Team draft to delete" not in client.get(url).content.decode(), url
