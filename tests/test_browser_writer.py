@@ -210,9 +210,14 @@ def history_item(page, prompt):
 
 def test_history_actions_reuse_regenerate_send_and_delete(page, client, user, live_server, demo_model):
     welcome, subjects = make_history(user)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     sign_in(page, client, user, live_server)
     page.goto(f"{live_server.url}/history/")
     item = history_item(page, "Three subject lines for our spring sale")
+    item.get_by_role("button", name="Copy").click()
+    expect(item.get_by_role("button", name="Copied")).to_be_visible()
+    copied = page.evaluate("async () => (await (await navigator.clipboard.read())[0].getType('text/html')).text()")
+    assert "<li>Fresh deals, fresh start</li>" in copied
     expect(item.locator(".history-snippet")).to_have_text(
         "Spring into savings Fresh deals, fresh start Your spring shortlist"
     )
