@@ -52,11 +52,18 @@ def _generation_from_query(request, name) -> Generation | None:
     return history.visible_generation(request.user, int(value), Generation.objects.select_related("team"))
 
 
+def _earlier_answer(generation) -> dict:
+    """The answer the page opens with, and what generate.js needs to refine it."""
+    if generation is None:
+        return {}
+    return {"earlier": generation, "earlier_answer": {"id": generation.pk, "text": generation.output}}
+
+
 @login_required
 def generate_page(request):
-    """The writer. ``?from=<id>`` opens it with that generation's prompt and workspace (history's
-    "Reuse prompt"); adding ``again=1`` runs it at once ("Regenerate"). ``?prompt=`` fills the prompt
-    (the history's starter examples)."""
+    """The writer. ``?from=<id>`` opens it with that generation's prompt, workspace and answer, ready
+    to refine (history's "Reuse prompt"); adding ``again=1`` runs the prompt at once ("Regenerate").
+    ``?prompt=`` fills the prompt (the history's starter examples)."""
     workspaces = workspaces_for(request.user)
     earlier = _generation_from_query(request, "from")
     key = request.GET.get("workspace") or (earlier.team.slug if earlier and earlier.team else PERSONAL)
@@ -74,6 +81,7 @@ def generate_page(request):
             "prompt_max_chars": settings.PROMPT_MAX_CHARS,
             "needs_verification": needs_email_verification(request.user),
             "initial_prompt": earlier.prompt if earlier else request.GET.get("prompt", "")[: settings.PROMPT_MAX_CHARS],
+            **_earlier_answer(earlier if earlier and earlier.output and request.GET.get("again") != "1" else None),
             "run_at_once": earlier is not None and request.GET.get("again") == "1",
             "templates": prompt_templates.TEMPLATES,
             "blank_template": prompt_templates.BLANK,

@@ -224,14 +224,20 @@ def test_history_actions_reuse_regenerate_send_and_delete(page, client, user, li
 
     item.get_by_role("link", name="Reuse prompt").click()
     expect(page.locator("#prompt")).to_have_value("Three subject lines for our spring sale")
-    assert Generation.objects.count() == 2  # reusing only fills the prompt
+    expect(page.locator("#output li")).to_have_count(3)  # its answer, ready to refine
+    assert Generation.objects.count() == 2  # reusing runs nothing
+    page.get_by_role("button", name="Friendlier").click()
+    expect(page.locator("#answer-meta")).to_contain_text("Saved to history")
+    assert Generation.objects.latest("pk").parent == subjects
 
     page.goto(f"{live_server.url}/history/")
     history_item(page, "Three subject lines for our spring sale").get_by_role("link", name="Regenerate").click()
     expect(page.locator("#answer-meta")).to_contain_text("Saved to history")
     assert Generation.objects.latest("pk").prompt == "Three subject lines for our spring sale"
     page.reload()
-    expect(page.locator("#output")).to_contain_text("Your answer will stream in here")  # a reload does not run it again
+    expect(page.locator("#prompt")).to_have_value("Three subject lines for our spring sale")
+    page.wait_for_load_state("networkidle")
+    assert Generation.objects.count() == 4  # a reload does not run it again
 
     page.goto(f"{live_server.url}/history/")
     item = history_item(page, "A welcome email for new subscribers")

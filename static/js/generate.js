@@ -22,7 +22,6 @@
   var indicator = document.getElementById("streaming-indicator");
   var answerCard = document.getElementById("answer-card");
   var output = document.getElementById("output");
-  var placeholder = output.innerHTML;
   var errorBox = document.getElementById("generate-error");
   var copyButton = document.getElementById("copy-button");
   var refine = document.getElementById("refine");
@@ -51,7 +50,14 @@
     renderPending = true;
     window.requestAnimationFrame(function () {
       renderPending = false;
-      output.innerHTML = answer.text ? window.inkwellMarkdown.render(answer.text) : placeholder;
+      if (answer.text) {
+        output.innerHTML = window.inkwellMarkdown.render(answer.text);
+      } else {
+        var placeholder = document.createElement("p");
+        placeholder.className = "muted output-placeholder";
+        placeholder.textContent = output.dataset.placeholder;
+        output.replaceChildren(placeholder);
+      }
     });
   }
 
@@ -278,7 +284,10 @@
 
   copyButton.addEventListener("click", copyAnswer);
   stopButton.addEventListener("click", function () { if (controller) controller.abort(); });
-  document.getElementById("regenerate-button").addEventListener("click", function () { if (lastBody) run(lastBody); });
+  document.getElementById("regenerate-button").addEventListener("click", function () {
+    if (lastBody) run(lastBody);
+    else form.requestSubmit(); // an answer opened from the history: its prompt is in the form
+  });
   refine.querySelectorAll("[data-refine]").forEach(function (chip) {
     chip.addEventListener("click", function () { refineWith(chip.dataset.refine); });
   });
@@ -318,6 +327,12 @@
     if (event.key === "Escape" && !limitModal().classList.contains("hidden")) closeLimitModal();
   });
 
+  // An answer opened from the history (rendered by the server) can be refined at once.
+  var earlier = document.getElementById("earlier-answer");
+  if (earlier) {
+    lastGood = JSON.parse(earlier.textContent);
+    answer = { text: lastGood.text, id: lastGood.id };
+  }
   showDocumentsOfWorkspace();
   setBusy(false);
   // "Regenerate" from the history: run once, and drop the flag so a reload does not run it again.
