@@ -20,6 +20,7 @@ from generation.models import Generation
 
 HISTORY_PAGE_SIZE = 20
 TEAM_HISTORY_PAGE_SIZE = 25
+PICKER_DOCUMENTS = 100
 
 
 def needs_email_verification(user) -> bool:
@@ -59,6 +60,17 @@ def _earlier_answer(generation) -> dict:
     return {"earlier": generation, "earlier_answer": {"id": generation.pk, "text": generation.output}}
 
 
+def picker_documents(user, selected: str) -> list:
+    """The generate page's document choices: the most recently edited ones (and the one asked for in the
+    URL), titles only, sorted by title; the documents page lists them all."""
+    visible = documents_visible_to(user).select_related("team").only("title", "team_id", "team__slug")
+    documents = list(visible.order_by("-updated_at", "-pk")[:PICKER_DOCUMENTS])
+    wanted = int(selected) if selected.isascii() and selected.isdigit() and int(selected) < 2**63 else None
+    if wanted is not None and all(document.pk != wanted for document in documents):
+        documents += list(visible.filter(pk=wanted))
+    return sorted(documents, key=lambda document: document.title.lower())
+
+
 @login_required
 def generate_page(request):
     """The writer. ``?from=<id>`` opens it with that generation's prompt, workspace and answer, ready
@@ -68,7 +80,7 @@ def generate_page(request):
     earlier = _generation_from_query(request, "from")
     key = request.GET.get("workspace") or (earlier.team.slug if earlier and earlier.team else PERSONAL)
     workspace = next((choice for choice in workspaces if choice.key == key), workspaces[0])
-    documents = documents_visible_to(request.user).select_related("team").order_by("title")
+    documents = picker_documents(request.user, request.GET.get("document", ""))
     return render(
         request,
         "generation/generate.html",
@@ -136,7 +148,9 @@ def dashboard(request):
 @login_required
 def history_list(request):
     query = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
-    generations = Generation.objects.shown().filter(user=request.user).select_related("team", "document")
+    generations = (
+        Generation.objects.shown().filter(user=request.user).select_related("team", "document").defer("document__body")
+    )
     if query:
         generations = generations.filter(Q(prompt__icontains=query) | Q(output__icontains=query))
     page = Paginator(generations, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -206,7 +220,12 @@ def history_delete(request, pk):
 @team_view
 def team_history(request, workspace):
     """Every generation in a team's workspace, newest first, optionally by one member."""
-    generations = Generation.objects.shown().filter(team=workspace.team).select_related("user", "document")
+    generations = (
+        Generation.objects.shown()
+        .filter(team=workspace.team)
+        .select_related("user", "document")
+        .defer("document__body")
+    )
     member_filter = request.GET.get("member", "")
     if member_filter.isascii() and member_filter.isdigit():
         generations = generations.filter(user_id=int(member_filter))

@@ -30,6 +30,7 @@ def test_features_are_worded_from_the_numbers():
         "10 generations a day",
         "Answers of up to about 375 words",
         "Personal documents and history",
+        "Up to 50 documents of 50,000 characters",
     )
     assert PRO.features[:2] == ("100 generations a day", "Answers of up to about 1,500 words")
     assert "API keys" in PRO.features and f"{TRIAL_DAYS}-day free trial" in PRO.features
