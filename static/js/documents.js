@@ -266,6 +266,7 @@
   body.addEventListener("input", () => {
     if (undoState) showPending(null); // the writer moved on: undo is the browser's again
     undoState = null;
+    updateAskMode();
   });
 
   function composeRewrite(instruction, selected) {
