@@ -213,3 +213,31 @@ def test_the_document_page_fits_the_screen(editor, document, width, tmp_path):
         expect(editor.locator("#document-body")).to_be_visible()
     editor.screenshot(path=str(tmp_path / f"document-{width}.png"), full_page=True)
     assert editor.script_errors == []
+
+
+def test_a_read_only_reader_sees_formatted_text_that_follows_changes(page, client, user_factory, live_server):
+    from accounts.models import Membership
+    from generation.documents import save_body
+    from tests.factories import TeamFactory
+
+    owner = user_factory(plan="pro")  # no Team plan: the team's documents are read-only
+    team = TeamFactory(owner=owner, slug="acme")
+    reader = user_factory()
+    Membership.objects.create(team=team, user=reader)
+    document = DocumentFactory(team=team, created_by=owner, body="# Shared\n\n<script>window.pwned = 1</script>")
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    client.force_login(reader)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/documents/{document.pk}/")
+
+    readonly = page.locator("#document-body-readonly")
+    expect(readonly.locator("h1")).to_have_text("Shared")
+    expect(readonly.locator("script")).to_have_count(0)
+    save_body(document, "## Updated\n\n- a point", document.version, owner)
+    expect(readonly.locator("h2")).to_have_text("Updated")
+    expect(readonly.locator("li")).to_have_text("a point")
+    assert page.evaluate("window.pwned") is None
+    assert errors == []
