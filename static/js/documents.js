@@ -252,10 +252,11 @@
     caretPlaced ? { start: body.selectionStart, end: body.selectionEnd } : { start: body.value.length, end: body.value.length };
 
   function updateAskMode() {
+    updateWordCount();
+    if (insertion) return; // the button reads "Writing…" until the answer is accepted or discarded
     const { start, end } = selectionOf();
     const rewrite = body.value.slice(start, end).trim() !== "";
     askButton.textContent = rewrite ? askButton.dataset.rewriteLabel : askButton.dataset.insertLabel;
-    updateWordCount();
   }
   ["focus", "select", "keyup", "mouseup"].forEach((name) =>
     body.addEventListener(name, () => {
@@ -388,7 +389,6 @@
     showInsertion();
     const words = countWords(shownAnswer());
     showPending("review", message || `Inkwell wrote ${words.toLocaleString()} ${words === 1 ? "word" : "words"} (highlighted). Keep them?`);
-    acceptButton.focus();
   }
 
   ask.addEventListener("submit", async (event) => {
@@ -418,7 +418,11 @@
     insertion = { original, selection, head, tail, text: "", rewrite, streaming: true };
     body.readOnly = true;
     askButton.disabled = true;
+    askButton.textContent = "Writing…";
     showPending("writing", rewrite ? "Inkwell is rewriting the selection…" : "Inkwell is writing at your cursor…");
+    // With the editor focused, each highlighted update scrolls the textarea to where the answer grows.
+    body.focus({ preventScroll: true });
+    form.scrollIntoView({ block: "nearest", behavior: "smooth" });
     showInsertion();
 
     const payload = {
