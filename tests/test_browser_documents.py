@@ -241,3 +241,23 @@ def test_a_read_only_reader_sees_formatted_text_that_follows_changes(page, clien
     expect(readonly.locator("li")).to_have_text("a point")
     assert page.evaluate("window.pwned") is None
     assert errors == []
+
+
+def test_copy_gives_formatted_text_and_markdown(editor):
+    editor.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    editor.fill("#document-body", "## Plan\n\nShip it with **care**.")
+    expect(editor.locator("#document-preview-body h2")).to_have_text("Plan")
+
+    editor.click("summary:has-text('Export')")
+    editor.click("[data-copy=formatted]")
+    expect(editor.locator("#copy-status")).to_have_text("Copied.")
+    html, plain = editor.evaluate(
+        """async () => { const [item] = await navigator.clipboard.read();
+             const text = async (type) => (await item.getType(type)).text();
+             return [await text('text/html'), await text('text/plain')]; }"""
+    )
+    assert "<h2>Plan</h2>" in html and "<strong>care</strong>" in html
+    assert "Ship it with care." in plain and "**" not in plain
+
+    editor.click("[data-copy=markdown]")
+    assert editor.evaluate("navigator.clipboard.readText()") == "## Plan\n\nShip it with **care**."

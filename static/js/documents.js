@@ -165,6 +165,31 @@
   document.addEventListener("htmx:oobAfterSwap", (evt) => localTimes(evt.detail.target || document));
   localTimes(document);
 
+  // Copy: formatted (HTML, with plain text for apps that take only that) or the Markdown itself.
+  const copyStatus = document.getElementById("copy-status");
+  document.querySelectorAll("[data-copy]").forEach((button) => {
+    button.addEventListener("click", async () => {
+      const rendered = preview || readonlyBody;
+      try {
+        if (button.dataset.copy === "markdown") {
+          await navigator.clipboard.writeText(body.value);
+        } else {
+          const html = rendered.innerHTML;
+          const plain = rendered.innerText;
+          await navigator.clipboard.write([
+            new ClipboardItem({
+              "text/html": new Blob([html], { type: "text/html" }),
+              "text/plain": new Blob([plain], { type: "text/plain" }),
+            }),
+          ]);
+        }
+        copyStatus.textContent = "Copied.";
+      } catch (error) {
+        copyStatus.textContent = "This browser did not allow copying; select the text and copy it instead.";
+      }
+    });
+  });
+
   if (!form) return;
 
   // Write / Preview tabs (phones show one pane at a time; wide screens show both) --------------
