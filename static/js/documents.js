@@ -150,7 +150,7 @@
       versionInput().value = remote.version;
       return;
     }
-    if (saving || dirty()) return;
+    if (saving || dirty() || insertion) return;
     const focused = document.activeElement === body;
     const start = body.selectionStart;
     const end = body.selectionEnd;
