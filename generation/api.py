@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import ApiKey, User
+from accounts.permissions import Action
+from accounts.workspaces import personal_workspace
 from generation import quota, service, stats
 
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -84,7 +86,8 @@ def with_usage_headers(response, status: quota.UsageStatus):
 
 
 def bearer_user(request):
-    """The active user behind the request's API key; ApiError 401 for a bad, revoked or banned key."""
+    """The active user behind the request's API key; ApiError 401 for a bad, revoked or banned key, 403
+    ``plan_required`` while the owner's plan has no API keys (a downgraded user's keys work again on upgrade)."""
     scheme, _, raw_key = request.headers["Authorization"].partition(" ")
     if scheme.lower() != "bearer" or not raw_key.strip():
         raise ApiError(401, "unauthorized", 'Use "Authorization: Bearer <api key>".')
@@ -92,6 +95,9 @@ def bearer_user(request):
     owner = next(iter(User.objects.raw(sql, [ApiKey.hash(raw_key.strip())])), None)
     if owner is None or owner.key_revoked_at is not None or not owner.is_active:
         raise ApiError(401, "unauthorized", "This API key is not valid or has been revoked.")
+    keys_here = personal_workspace(owner)  # the plan is on the user row already loaded: no query
+    if not keys_here.can(Action.USE_API_KEYS):
+        raise ApiError(403, "plan_required", keys_here.refusal(Action.USE_API_KEYS), upgrade_url=reverse("pricing"))
     now = timezone.now()
     if owner.key_last_used_at is None or now - owner.key_last_used_at > LAST_USED_PRECISION:  # spare a write per call
         ApiKey.objects.filter(pk=owner.key_id).update(last_used_at=now)

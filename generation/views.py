@@ -19,6 +19,7 @@ from generation.models import Generation
 
 HISTORY_PAGE_SIZE = 20
 TEAM_HISTORY_PAGE_SIZE = 25
+PICKER_DOCUMENTS = 100
 
 
 def needs_email_verification(user) -> bool:
@@ -43,12 +44,23 @@ def _status_context(request, workspace) -> dict:
     }
 
 
+def picker_documents(user, selected: str) -> list:
+    """The generate page's document choices: the most recently edited ones (and the one asked for in the
+    URL), titles only, sorted by title; the documents page lists them all."""
+    visible = documents_visible_to(user).select_related("team").only("title", "team_id", "team__slug")
+    documents = list(visible.order_by("-updated_at", "-pk")[:PICKER_DOCUMENTS])
+    wanted = int(selected) if selected.isascii() and selected.isdigit() and int(selected) < 2**63 else None
+    if wanted is not None and all(document.pk != wanted for document in documents):
+        documents += list(visible.filter(pk=wanted))
+    return sorted(documents, key=lambda document: document.title.lower())
+
+
 @login_required
 def generate_page(request):
     workspaces = workspaces_for(request.user)
     key = request.GET.get("workspace", PERSONAL)
     workspace = next((choice for choice in workspaces if choice.key == key), workspaces[0])
-    documents = documents_visible_to(request.user).select_related("team").order_by("title")
+    documents = picker_documents(request.user, request.GET.get("document", ""))
     return render(
         request,
         "generation/generate.html",
@@ -102,7 +114,9 @@ def dashboard(request):
 @login_required
 def history(request):
     query = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
-    generations = Generation.objects.filter(user=request.user).select_related("team", "document")
+    generations = (
+        Generation.objects.filter(user=request.user).select_related("team", "document").defer("document__body")
+    )
     if query:
         generations = generations.filter(Q(prompt__icontains=query) | Q(output__icontains=query))
     page = Paginator(generations, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -134,7 +148,9 @@ def history_detail(request, pk):
 @team_view
 def team_history(request, workspace):
     """Every generation in a team's workspace, newest first, optionally by one member."""
-    generations = Generation.objects.filter(team=workspace.team).select_related("user", "document")
+    generations = (
+        Generation.objects.filter(team=workspace.team).select_related("user", "document").defer("document__body")
+    )
     member_filter = request.GET.get("member", "")
     if member_filter.isascii() and member_filter.isdigit():
         generations = generations.filter(user_id=int(member_filter))

@@ -26,7 +26,12 @@ def test_the_catalog_holds_the_contracts_numbers(row):
 
 
 def test_features_are_worded_from_the_numbers():
-    assert FREE.features == ("10 generations a day", "Answers up to 500 tokens", "Personal documents and history")
+    assert FREE.features == (
+        "10 generations a day",
+        "Answers up to 500 tokens",
+        "Personal documents and history",
+        "Up to 50 documents of 50,000 characters",
+    )
     assert PRO.features[:2] == ("100 generations a day", "Answers up to 2,000 tokens")
     assert "API keys" in PRO.features and f"{TRIAL_DAYS}-day free trial" in PRO.features
     assert "Unlimited generations" in TEAM.features and "Up to 10 people, with roles and invitations" in TEAM.features

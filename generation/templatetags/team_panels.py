@@ -18,7 +18,7 @@ RECENT_GENERATIONS = 10
 
 @register.inclusion_tag("generation/_team_documents.html", takes_context=True)
 def team_documents(context, workspace):
-    documents = workspace.team.documents.select_related("last_edited_by")[:RECENT_DOCUMENTS]
+    documents = workspace.team.documents.select_related("last_edited_by").defer("body")[:RECENT_DOCUMENTS]
     return {
         "workspace": workspace,
         "documents": documents,

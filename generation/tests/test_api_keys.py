@@ -2,10 +2,11 @@
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import ApiKey
-from billing.plans import PRO
+from accounts.models import ApiKey, User
+from billing.plans import FREE, PRO, TEAM
 from generation.tests.conftest import post_generate
 
 pytestmark = pytest.mark.django_db
@@ -33,11 +34,44 @@ def test_bearer_key_generates_without_csrf_and_records_last_use(csrf_client, use
     assert user.generations.count() == 1
 
 
-def test_bearer_key_reads_usage(csrf_client, user):
+def test_bearer_key_reads_usage(csrf_client, user_factory):
+    user = user_factory(plan=TEAM.code)
     _, raw_key = ApiKey.issue(user, "CLI")
     response = csrf_client.get("/api/usage", headers=bearer(raw_key))
     assert response.status_code == 200
     assert response.json()["plan"] == user.plan
+
+
+@pytest.mark.parametrize("path", ["/api/generate", "/api/usage"])
+def test_a_free_users_key_is_refused_with_an_upgrade_link(csrf_client, user, path):
+    _, raw_key = ApiKey.issue(user, "Made before the plan changed")
+
+    if path == "/api/generate":
+        response = post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key))
+    else:
+        response = csrf_client.get(path, headers=bearer(raw_key))
+
+    assert response.status_code == 403
+    body = response.json()
+    assert body["error"] == "plan_required"
+    assert body["upgrade_url"] == reverse("pricing")
+    assert PRO.name in body["message"]
+    assert not user.generations.exists()
+
+
+def test_a_downgraded_users_keys_stop_until_they_upgrade_again(csrf_client, user_factory):
+    user = user_factory(plan=PRO.code)
+    _, raw_key = ApiKey.issue(user, "CI")
+    assert post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key)).status_code == 200
+
+    User.objects.filter(pk=user.pk).update(plan=FREE.code)
+    refused = post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key))
+    User.objects.filter(pk=user.pk).update(plan=TEAM.code)
+    restored = post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key))
+
+    assert refused.status_code == 403 and refused.json()["error"] == "plan_required"
+    assert restored.status_code == 200
+    assert user.generations.count() == 2
 
 
 @pytest.mark.parametrize(
