@@ -11,6 +11,7 @@ from billing.plans import FREE
 from generation.models import DailyUsage, Generation
 from generation.quota import usage_day
 from tests.factories import DocumentFactory
+from tests.fake_llm import Failure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -137,6 +138,37 @@ def test_a_refused_request_says_why_and_keeps_the_text(editor, model, user, docu
     assert model.requests == []
     editor.fill("#document-body", START + " Still editable.")
     expect(editor.locator("#save-status")).to_contain_text("Saved at")
+
+
+def test_a_model_failure_mid_answer_puts_the_text_back_and_says_it_was_not_counted(editor, model):
+    model.fail_next(Failure(after_deltas=2))
+    select(editor, 0, 0)
+
+    ask(editor, "A launch checklist")
+
+    expect(editor.locator("#ask-status")).to_contain_text("not counted against your limit")
+    expect(editor.locator("#document-body")).to_have_value(START)
+    expect(editor.locator("#ask-pending")).to_be_hidden()
+    expect(editor.locator("#ask-button")).to_have_text("Write at cursor")
+
+
+def test_stop_keeps_what_arrived_for_review(editor, model, document):
+    model.reply = " ".join(f"word{number}" for number in range(60))
+    model.delta_delay_seconds = 0.2
+    select(editor, len(START), len(START))
+
+    ask(editor, "A long list")
+    editor.wait_for_function("() => document.getElementById('document-body').value.includes('word2')")
+    editor.click("#ask-stop")
+
+    expect(editor.locator("#ask-pending")).to_contain_text("Stopped")
+    assert model.closed_mid_stream.wait(10)  # the model stops writing too
+    kept = editor.locator("#document-body").input_value()
+    assert kept.startswith(START + "\n\nword0 word1 word2") and "word59" not in kept
+    editor.click("#ask-accept")
+    expect(editor.locator("#save-status")).to_contain_text("Saved at")
+    document.refresh_from_db()
+    assert document.body == kept
 
 
 def test_the_preview_renders_markdown_and_keeps_scripts_inert(editor):

@@ -270,7 +270,9 @@
   const acceptButton = document.getElementById("ask-accept");
   const discardButton = document.getElementById("ask-discard");
   const undoButton = document.getElementById("ask-undo");
+  const stopButton = document.getElementById("ask-stop");
   let caretPlaced = false; // before the writer clicks into the text, answers go at the end
+  let activeReader = null; // the answer's stream while it is read; Stop cancels it
   let undoState = null; // {before, after}: the text before the last accepted answer, and with it
 
   const selectionOf = () =>
@@ -309,6 +311,7 @@
     acceptButton.classList.toggle("hidden", state !== "review");
     discardButton.classList.toggle("hidden", state !== "review");
     undoButton.classList.toggle("hidden", state !== "accepted");
+    stopButton.classList.toggle("hidden", state !== "writing" || !insertion || !insertion.text);
     pendingText.textContent = message || "";
   }
 
@@ -382,16 +385,26 @@
     }
   });
   acceptButton.addEventListener("click", accept);
+  // Closing the stream stops the model; the server charges what was sent (docs/api.md).
+  stopButton.addEventListener("click", () => {
+    if (!insertion || !activeReader) return;
+    insertion.stopped = true;
+    activeReader.cancel();
+  });
   discardButton.addEventListener("click", discard);
   undoButton.addEventListener("click", () => undoState && undo());
 
   async function readStream(response, onEvent) {
     const reader = response.body.getReader();
+    activeReader = reader;
     const decoder = new TextDecoder();
     let buffer = "";
     for (;;) {
       const chunk = await reader.read();
-      if (chunk.done) return;
+      if (chunk.done) {
+        activeReader = null;
+        return;
+      }
       buffer += decoder.decode(chunk.value, { stream: true });
       let boundary;
       while ((boundary = buffer.indexOf("\n\n")) !== -1) {
@@ -465,6 +478,7 @@
         await readStream(response, (name, data) => {
           if (name === "delta") {
             insertion.text += data.text;
+            stopButton.classList.remove("hidden");
             showInsertion();
           } else if (name === "done") {
             outcome = "done";
@@ -484,6 +498,8 @@
     }
     if (outcome === "done") {
       review();
+    } else if (insertion.stopped) {
+      review("Stopped: what arrived counts as a generation. Keep it (highlighted)?");
     } else if (insertion.text.trim() && !(outcome && outcome.refunded)) {
       const message = (outcome && outcome.message) || "The answer stopped early.";
       review(`${message} Keep what arrived (highlighted)?`);
