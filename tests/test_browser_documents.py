@@ -87,6 +87,7 @@ def test_ask_inkwell_streams_in_at_the_cursor_and_undo_removes_it(editor, model,
     document.refresh_from_db()
     assert document.body == with_answer
     assert Generation.objects.get().document == document
+    expect(editor.locator("#document-generations")).to_contain_text("6 words", timeout=10_000)
     expect(editor.locator("#document-preview-body .doc-pending-block")).to_have_count(0)
     expect(editor.locator("#document-preview-body h2")).to_have_text("Launch checklist")
 

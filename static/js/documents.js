@@ -41,7 +41,8 @@
   const fromEditor = (evt) => form && evt.detail.elt && form.contains(evt.detail.elt);
 
   // Preview and word count ------------------------------------------------------------------
-  const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’_-]*/gu;
+  // The same pattern as count_words in generation/rendering.py.
+  const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}'’_-]*/gu;
   const countWords = (text) => (text.match(WORD) || []).length;
 
   function renderedBlock(markdown, className) {
