@@ -128,6 +128,7 @@ class Job:
     prompt: str
     document: Document | None = None
     parent: Generation | None = None
+    append_to_document: bool = True  # False: the editor places the answer itself (at its cursor)
 
     @property
     def user(self):
@@ -250,10 +251,13 @@ def prepare(user, data) -> Job:
     workspace = resolve_workspace(user, data.get("team"))
     document = resolve_document(workspace, data.get("document"))
     parent = resolve_parent(user, data.get("parent"))
+    append = data.get("append_to_document", True)
+    if not isinstance(append, bool):
+        raise InvalidRequest('"append_to_document" must be true or false.')
     if not workspace.plan.is_paid and not user.has_verified_email:
         raise EmailUnverified("Verify your email address to use the free plan.")
     check_rate_limit(user)
-    return Job(workspace=workspace, prompt=prompt, document=document, parent=parent)
+    return Job(workspace=workspace, prompt=prompt, document=document, parent=parent, append_to_document=append)
 
 
 def start(job: Job) -> "Run":
@@ -416,8 +420,8 @@ class Run:
         )
 
     def keep_answer(self, **fields) -> None:
-        """Commit the answer and append it to the chosen document."""
-        if self.job.document is None:
+        """Commit the answer and append it to the chosen document (unless the editor places it)."""
+        if self.job.document is None or not self.job.append_to_document:
             quota.commit(self.generation, output=self.text, latency_ms=self.latency_ms(), **fields)
         else:
             with transaction.atomic():
