@@ -44,6 +44,9 @@ class User(AbstractUser):
     name = models.CharField(max_length=150, blank=True)
     plan = models.CharField(max_length=16, choices=PLAN_CHOICES, default=DEFAULT_PLAN)
     banned_at = models.DateTimeField(null=True, blank=True)
+    brand_voice = models.TextField(
+        blank=True, help_text="Style instructions sent to the model as the system prompt in the personal workspace."
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

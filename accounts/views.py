@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 
 from accounts import signups
-from accounts.forms import ApiKeyForm, DisconnectForm, LoginForm, NameForm
+from accounts.forms import ApiKeyForm, DisconnectForm, LoginForm, NameForm, PersonalBrandVoiceForm
 from accounts.lifecycle import change_name
 from accounts.models import ApiKey
 from accounts.permissions import Action
@@ -118,6 +118,7 @@ def _account_context(request, **extra):
         "other_session_count": sum(1 for session in sessions if session.session_key != request.session.session_key),
         "api_keys": user.api_keys.filter(revoked_at__isnull=True),
         "api_key_form": ApiKeyForm(),
+        "brand_voice_form": PersonalBrandVoiceForm(instance=user),
         "api_keys_refusal": _api_keys_refusal(user),
         "name_form": NameForm(instance=user),
         **extra,
@@ -133,6 +134,18 @@ def _api_keys_refusal(user) -> str:
 @login_required
 def account(request):
     return render(request, "accounts/account.html", _account_context(request))
+
+
+@login_required
+@require_POST
+def brand_voice(request):
+    """Save the personal brand voice (templates/accounts/_brand_voice.html)."""
+    form = PersonalBrandVoiceForm(request.POST, instance=request.user)
+    if not form.is_valid():  # too long: shown again with the text kept
+        return render(request, "accounts/account.html", _account_context(request, brand_voice_form=form))
+    form.save()
+    messages.success(request, "Brand voice saved. Your personal generations follow it from now on.")
+    return redirect(reverse("account") + "#brand-voice")
 
 
 @login_required

@@ -15,6 +15,7 @@ from decimal import Decimal
 TRIAL_DAYS = 7
 YEARLY_DISCOUNT_PERCENT = 20
 INTERVALS = ("month", "year")
+WORDS_PER_TOKEN = 0.75  # English prose, roughly; answer lengths are sold in words
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,12 @@ class Plan:
         return self.daily_generations is None
 
     @property
+    def max_answer_words(self) -> int:
+        """The answer length in words a customer understands: about 0.75 English words per token,
+        rounded down to a multiple of 25 so it never promises more than the model may write."""
+        return int(self.max_output_tokens * WORDS_PER_TOKEN) // 25 * 25
+
+    @property
     def generations_label(self) -> str:
         """The daily limit in words: "10 generations a day" or "Unlimited generations"."""
         if self.is_unlimited:
@@ -50,7 +57,7 @@ class Plan:
     @property
     def features(self) -> tuple[str, ...]:
         """What the plan includes, worded from its numbers and flags (the pricing page lists these)."""
-        features = [self.generations_label, f"Answers up to {self.max_output_tokens:,} tokens"]
+        features = [self.generations_label, f"Answers of up to about {self.max_answer_words:,} words"]
         if self.collaboration:
             features += ["Shared documents and history", "Team brand voice"]
             if self.max_team_members is not None:

@@ -63,7 +63,14 @@ class GenerationAdmin(admin.ModelAdmin):
         "refunded",
         "created_at",
     )
-    list_filter = ("status", "provider", "plan", "refunded", ("created_at", admin.DateFieldListFilter))
+    list_filter = (
+        "status",
+        "provider",
+        "plan",
+        "refunded",
+        ("hidden_at", admin.EmptyFieldListFilter),  # deleted from the author's history, still counted
+        ("created_at", admin.DateFieldListFilter),
+    )
     search_fields = ("user__email", "prompt", "model")
     date_hierarchy = "created_at"
     list_select_related = ("user", "team")

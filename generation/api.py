@@ -31,6 +31,7 @@ GENERATION_ERRORS = {
     service.PromptTooLong: (413, "prompt_too_long"),
     service.Forbidden: (403, "forbidden"),
     service.DocumentNotFound: (404, "not_found"),
+    service.GenerationNotFound: (404, "not_found"),
     service.EmailUnverified: (403, "email_unverified"),
     service.RateLimited: (429, "rate_limited"),
     service.LimitReached: (402, "daily_limit_reached"),
@@ -196,6 +197,7 @@ def generate(request, caller):
         return with_usage_headers(generation_error_response(error), error.usage)
     response = StreamingHttpResponse(event_stream(run), content_type="text/event-stream")
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    response["X-Generation-Id"] = str(run.generation.pk)  # known before `done`: a stopped stream's page links it
     return with_usage_headers(response, run.usage)
 
 

@@ -1,4 +1,4 @@
-"""Document pages: the list by workspace, the editor (autosave, live updates), rename, delete.
+"""Document pages: the list by workspace, the editor (autosave, live updates), rename, delete, export.
 
 Every view opens the document with its workspace (generation/documents.py) and asks that
 workspace what the caller may do; refusals use the permission table's words.
@@ -8,9 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap
 
@@ -26,6 +27,7 @@ from generation.documents import (
     open_document,
     save_body,
 )
+from generation.export import export_filename, markdown_to_docx
 from generation.models import Document
 
 TITLE_MAX_LENGTH = Document._meta.get_field("title").max_length
@@ -192,3 +194,29 @@ def document_delete(request, pk):
             return redirect("team_detail", slug=workspace.key)
         return redirect("document_list")
     return render(request, "generation/document_confirm_delete.html", {"document": document, "workspace": workspace})
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _download(content, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+@login_required
+@require_GET
+def document_export_markdown(request, pk):
+    """The body as saved, a .md file; anyone who may read the document may download it."""
+    document, _ = open_document(request.user, pk)
+    return _download(document.body, "text/markdown; charset=utf-8", export_filename(document.title, "md"))
+
+
+@login_required
+@require_GET
+def document_export_docx(request, pk):
+    """The body as a Word file (headings, lists and emphasis kept: generation/export.py)."""
+    document, _ = open_document(request.user, pk)
+    word_file = markdown_to_docx(document.title, document.body)
+    return _download(word_file, DOCX_TYPE, export_filename(document.title, "docx"))

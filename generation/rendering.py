@@ -7,6 +7,8 @@ script, no event handler and no `javascript:` URL survives either step. static/j
 the same in the browser (markdown-it + DOMPurify) with the same lists, for text still streaming.
 """
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -36,3 +38,12 @@ def render_markdown(text: str) -> str:
         url_schemes=set(ALLOWED_URL_SCHEMES),
         link_rel="noopener noreferrer nofollow",
     )
+
+
+# A word starts with a letter or digit; Markdown's marks (#, **, -, >) are not words. static/js/documents.js
+# counts the editor's words with the same pattern, so the page and the server agree.
+_WORD = re.compile(r"[^\W_][\w'’-]*")
+
+
+def count_words(text: str) -> int:
+    return len(_WORD.findall(text or ""))

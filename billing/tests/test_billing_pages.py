@@ -185,3 +185,11 @@ def test_without_stripe_keys_upgrade_buttons_say_billing_is_not_set_up(client, u
     # A stale form posted anyway: one notice, not a message stacked on it.
     assert refused.status_code == 503
     assert refused.content.decode().count("Billing is not configured") == 1
+
+
+def test_answer_lengths_are_sold_in_words_not_tokens(client, user, catalog):
+    client.force_login(user)
+    for url in ("/pricing/", "/billing/", "/dashboard/"):
+        page = client.get(url).content.decode()
+        assert not re.search(r"\btokens?\b", page, re.IGNORECASE), url  # (csrftoken is not a word of its own)
+    assert "about 1,500 words" in client.get("/pricing/").content.decode()

@@ -1,9 +1,10 @@
-"""`{{ text|markdown }}`: model output rendered as sanitised HTML (generation/rendering.py)."""
+"""`{{ text|markdown }}`: model output rendered as sanitised HTML; `{{ text|words }}`: its word count
+(generation/rendering.py)."""
 
 from django import template
 from django.utils.safestring import mark_safe
 
-from generation.rendering import render_markdown
+from generation.rendering import count_words, render_markdown
 
 register = template.Library()
 
@@ -12,3 +13,8 @@ register = template.Library()
 def markdown_filter(text):
     # Safe to mark: render_markdown escapes raw HTML and cleans the result to an allow-list.
     return mark_safe(render_markdown(text or ""))  # noqa: S308
+
+
+@register.filter(name="words")
+def words_filter(text):
+    return count_words(text)

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from generation.rendering import render_markdown
+from generation.rendering import count_words, render_markdown
 
 
 class Elements(HTMLParser):
@@ -55,3 +55,11 @@ def test_raw_html_is_shown_as_text_not_markup():
 
 def test_empty_answer_renders_nothing():
     assert render_markdown("") == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("## Launch checklist\n\n- Ship it with **care**.", 6), ("don't stop: café, 3.5", 5), ("", 0), ("# - **", 0)],
+)
+def test_words_are_counted_without_markdown_marks(text, words):
+    assert count_words(text) == words
