@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts import api_keys
 from accounts.forms import ApiKeyForm, DisconnectForm, LoginForm
 from accounts.models import ApiKey
 
@@ -94,6 +95,7 @@ def api_key_revoke(request, pk):
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
+        api_keys.forget(key)  # other processes notice within API_KEY_CACHE_SECONDS
         messages.success(request, f"API key “{key.name}” revoked. Requests using it are refused from now on.")
     return redirect(reverse("account") + "#api-keys")
 

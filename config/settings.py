@@ -188,6 +188,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Serving: a request body trickling in longer than this is answered 408 (docs/serving.md).
 REQUEST_BODY_TIMEOUT_SECONDS = env.float("REQUEST_BODY_TIMEOUT_SECONDS", default=30.0)
 
+# Seconds a process keeps an API key's owner before looking the key up again: a revoked key, a
+# ban or a plan change reaches API calls within this time (accounts/api_keys.py); 0 turns it off.
+API_KEY_CACHE_SECONDS = env.float("API_KEY_CACHE_SECONDS", default=2.0)
+
 # Generation
 USAGE_TIMEZONE = env("USAGE_TIMEZONE", default="UTC")
 PROMPT_MAX_CHARS = env.int("PROMPT_MAX_CHARS", default=8000)

@@ -2,9 +2,11 @@
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import ApiKey
+from accounts import api_keys
+from accounts.models import ApiKey, User
 from billing.plans import PRO
 from generation.tests.conftest import post_generate
 
@@ -73,3 +75,43 @@ def test_bad_key_wins_over_a_valid_session(user):
     client.force_login(user)
     response = post_generate(client, {"prompt": "Hello"}, **bearer("ink_wrong"))
     assert response.status_code == 401
+
+
+def test_revoking_a_key_on_the_account_page_refuses_it_at_once(client, csrf_client, user_factory):
+    """Even right after a call, when this process remembers the key."""
+    user = user_factory(plan=PRO.code)
+    key, raw_key = ApiKey.issue(user, "CI")
+    assert post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key)).status_code == 200
+
+    client.force_login(user)
+    client.post(reverse("api_key_revoke", args=[key.pk]))
+    response = post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key))
+
+    assert response.status_code == 401
+    assert user.generations.count() == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda key: ApiKey.objects.filter(pk=key.pk).update(revoked_at=timezone.now()),
+        lambda key: User.objects.filter(pk=key.user_id).update(is_active=False),
+    ],
+    ids=["key revoked", "owner banned"],
+)
+def test_a_key_revoked_or_banned_by_another_process_is_refused_within_the_cache_time(
+    csrf_client, user_factory, settings, monkeypatch, change
+):
+    settings.API_KEY_CACHE_SECONDS = 2
+    now = [1000.0]
+    monkeypatch.setattr(api_keys, "monotonic", lambda: now[0])
+    user = user_factory(plan=PRO.code)
+    key, raw_key = ApiKey.issue(user, "CI")
+    assert post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key)).status_code == 200
+
+    change(key)  # in the database only, as another process would
+    now[0] += settings.API_KEY_CACHE_SECONDS
+
+    response = post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key))
+    assert response.status_code == 401
+    assert user.generations.count() == 1
