@@ -1,6 +1,6 @@
-from django.urls import path, re_path
+from django.urls import path
 
-from generation import api, views
+from generation import views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -9,7 +9,4 @@ urlpatterns = [
     path("history/", views.history, name="history"),
     path("history/<int:pk>/", views.history_detail, name="history_detail"),
     path("teams/<slug:slug>/history/", views.team_history, name="team_history"),
-    path("api/generate", api.generate, name="api_generate"),
-    path("api/usage", api.usage, name="api_usage"),
-    re_path(r"^api/", api.not_found),
 ]
