@@ -24,6 +24,7 @@ refund needs one again (docs/serving.md).
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -162,13 +163,7 @@ def take_unit_with_generation(generation: Generation, limit: int) -> int | None:
     """
     generation.record_model_price()
     database = this_thread_connection()
-    fields = [field for field in Generation._meta.local_concrete_fields if field is not Generation._meta.auto_field]
-    sql = RESERVE_WITH_GENERATION_SQL.format(
-        reserve=RESERVE_SQL.format(table=DailyUsage._meta.db_table),
-        generations=Generation._meta.db_table,
-        columns=", ".join(database.ops.quote_name(field.column) for field in fields),
-        values=", ".join(["%s"] * len(fields)),
-    )
+    sql, fields = reserve_with_generation_statement()
     values = [field.get_db_prep_save(field.pre_save(generation, add=True), database) for field in fields]
     with database.cursor() as cursor:
         cursor.execute(sql, [generation.user_id, generation.charged_day, limit, *values])
@@ -178,6 +173,19 @@ def take_unit_with_generation(generation: Generation, limit: int) -> int | None:
     used, generation.pk = row
     generation._state.adding, generation._state.db = False, database.alias
     return used
+
+
+@cache
+def reserve_with_generation_statement() -> tuple[str, list]:
+    """RESERVE_WITH_GENERATION_SQL for the Generation model, and the fields its values are for."""
+    fields = [field for field in Generation._meta.local_concrete_fields if field is not Generation._meta.auto_field]
+    sql = RESERVE_WITH_GENERATION_SQL.format(
+        reserve=RESERVE_SQL.format(table=DailyUsage._meta.db_table),
+        generations=Generation._meta.db_table,
+        columns=", ".join(this_thread_connection().ops.quote_name(field.column) for field in fields),
+        values=", ".join(["%s"] * len(fields)),
+    )
+    return sql, fields
 
 
 def save_and_take_unit(generation: Generation, limit: int) -> int | None:
