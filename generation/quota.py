@@ -15,8 +15,9 @@ PostgreSQL takes the row lock of the conflicting row for the DO UPDATE and re-ch
 concurrent reservations can never both see the last free unit. The first reservation of
 the day is an INSERT, and the unique constraint ``dailyusage_unique_user_day`` makes a
 concurrent first INSERT wait and then take the UPDATE path. On SQLite the write lock taken
-at BEGIN (transaction_mode IMMEDIATE) serialises writers. The transaction ends right after
-the statement and the Generation row are written: no lock is held while the model runs, and
+at BEGIN (transaction_mode IMMEDIATE) serialises writers. On PostgreSQL the Generation row is
+inserted by the same statement, from its RETURNING row (one round trip, committed on its own);
+on SQLite both writes share a transaction. Either way no lock is held while the model runs, and
 ``release_connection()`` gives the connection itself back to the pool until the commit or
 refund needs one again (docs/serving.md).
 """
