@@ -13,18 +13,32 @@ def plural(count, word):
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def selected_users(queryset):
-    """The chosen users without the list's annotations, which UPDATE and DELETE cannot carry."""
-    return User.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
+def selected_users(modeladmin, request, queryset):
+    """The chosen users without the list's annotations, which UPDATE and DELETE cannot carry.
+
+    Only superusers act on superusers: for other staff, superusers among the chosen are left out,
+    and the page says so.
+    """
+    users = User.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
+    if request.user.is_superuser:
+        return users
+    skipped = users.filter(is_superuser=True).count()
+    if skipped:
+        modeladmin.message_user(
+            request,
+            f"Left out {plural(skipped, 'superuser')}: only superusers act on superusers.",
+            messages.WARNING,
+        )
+    return users.exclude(is_superuser=True)
 
 
 def _set_plan_action(plan):
     def set_plan(modeladmin, request, queryset):
-        changed = selected_users(queryset).exclude(plan=plan.code).update(plan=plan.code)
+        changed = selected_users(modeladmin, request, queryset).exclude(plan=plan.code).update(plan=plan.code)
         modeladmin.message_user(request, f"Set {plural(changed, 'user')} to the {plan.name} plan.", messages.SUCCESS)
 
     set_plan.__name__ = f"set_plan_{plan.code}"
-    return admin.action(description=f"Set plan by hand: {plan.name}")(set_plan)
+    return admin.action(description=f"Set plan by hand: {plan.name}", permissions=["change"])(set_plan)
 
 
 class UserSessionInline(admin.TabularInline):
@@ -98,25 +112,43 @@ class UserAdmin(DjangoUserAdmin):
     def active_sessions(self, user):
         return user.session_count
 
-    @admin.action(description="Ban: suspend and end every session")
+    # Staff who may not edit superusers may not edit their rights either, or they could grant themselves any.
+    SUPERUSER_ONLY_FIELDS = ["is_staff", "is_superuser", "groups", "user_permissions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if request.user.is_superuser else readonly + self.SUPERUSER_ONLY_FIELDS
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(description="Ban: suspend and end every session", permissions=["change"])
     def ban(self, request, queryset):
         if queryset.filter(pk=request.user.pk).exists():  # banning yourself would lock you out of the admin
             self.message_user(request, "You cannot ban yourself; the others selected are banned.", messages.WARNING)
-        banned, ended = moderation.ban(selected_users(queryset).exclude(pk=request.user.pk))
+        banned, ended = moderation.ban(selected_users(self, request, queryset).exclude(pk=request.user.pk))
         self.message_user(
             request, f"Banned {plural(banned, 'user')} and ended {plural(ended, 'session')}.", messages.SUCCESS
         )
 
-    @admin.action(description="Unban: let them sign in again")
+    @admin.action(description="Unban: let them sign in again", permissions=["change"])
     def unban(self, request, queryset):
-        changed = moderation.unban(selected_users(queryset))
+        changed = moderation.unban(selected_users(self, request, queryset))
         self.message_user(request, f"Unbanned {plural(changed, 'user')}.", messages.SUCCESS)
 
-    @admin.action(description="End all sessions (sign out everywhere)")
+    @admin.action(description="End all sessions (sign out everywhere)", permissions=["change"])
     def end_all_sessions(self, request, queryset):
-        ended = moderation.end_sessions(selected_users(queryset))
+        users = selected_users(self, request, queryset)
+        ended = moderation.end_sessions(users)
         self.message_user(
-            request, f"Ended {plural(ended, 'session')} of {plural(queryset.count(), 'user')}.", messages.SUCCESS
+            request, f"Ended {plural(ended, 'session')} of {plural(users.count(), 'user')}.", messages.SUCCESS
         )
 
 

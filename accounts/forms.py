@@ -1,8 +1,10 @@
 from allauth.account.forms import RequestLoginCodeForm
 from allauth.socialaccount import forms as allauth_social_forms
 from django import forms
+from django.core.validators import MaxLengthValidator
 
 from accounts.models import ApiKey, User
+from accounts.team_forms import BRAND_VOICE_MAX_CHARS
 
 
 class LoginForm(RequestLoginCodeForm):
@@ -36,6 +38,35 @@ class ApiKeyForm(forms.ModelForm):
         fields = ["name"]
         labels = {"name": "Key name"}
         widgets = {"name": forms.TextInput(attrs={"placeholder": "e.g. Zapier, my laptop", "autocomplete": "off"})}
+
+
+class PersonalBrandVoiceForm(forms.ModelForm):
+    """The house style of the personal workspace, like a team's brand voice (accounts/team_forms.py)."""
+
+    class Meta:
+        model = User
+        fields = ["brand_voice"]
+        labels = {"brand_voice": "Your brand voice"}
+        help_texts = {
+            "brand_voice": "Sent to the model as the system prompt for everything you write in your personal workspace."
+        }
+        widgets = {
+            "brand_voice": forms.Textarea(
+                attrs={
+                    "rows": 5,
+                    "placeholder": "e.g. Plain, warm English. Short sentences. British spelling. No exclamation marks.",
+                }
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["brand_voice"].max_length = BRAND_VOICE_MAX_CHARS
+        self.fields["brand_voice"].validators.append(MaxLengthValidator(BRAND_VOICE_MAX_CHARS))
+        self.fields["brand_voice"].widget.attrs["maxlength"] = BRAND_VOICE_MAX_CHARS
+
+    def clean_brand_voice(self):
+        return self.cleaned_data["brand_voice"].strip()
 
 
 class DisconnectForm(allauth_social_forms.DisconnectForm):

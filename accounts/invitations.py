@@ -3,27 +3,28 @@
 A team holds at most its plan's ``max_team_members`` people (billing/plans.py), counting pending
 invitations: every path that occupies a seat (invite, resend of an expired link, accept) checks it
 with the team row locked, so two requests at once cannot both take the last seat.
+
+Every email, first or resent, is recorded (``InvitationEmail``) and counted against the caps in
+billing/plans.py: per invitation, per address, per inviter across all their teams, per team.
 """
 
 import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import BadHeaderError, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Invitation, Membership, Team, invitation_expiry, invitation_token
+from accounts.models import Invitation, InvitationEmail, Membership, Team, invitation_expiry, invitation_token
 from accounts.permissions import Action
 from accounts.teams import TeamError
+from billing import plans
 
 Role = Membership.Role
 logger = logging.getLogger(__name__)
-
-# Invitations are emails sent on a customer's behalf; this keeps a team from being used to spam.
-INVITATIONS_PER_DAY = 50
 
 
 def open_invitations(team):
@@ -86,8 +87,7 @@ def invite(workspace, email: str, role: str) -> Invitation:
         raise TeamError(f"{email} already has a pending invitation; resend it from the list below.")
     if seats_left(team) == 0:
         raise _full(team)
-    if team.invitations.filter(created_at__gt=timezone.now() - timedelta(days=1)).count() >= INVITATIONS_PER_DAY:
-        raise TeamError(f"{team.name} has sent {INVITATIONS_PER_DAY} invitations today; try again tomorrow.")
+    check_email_caps(team, email, workspace.user)
     open_invitations(team).filter(email__iexact=email).update(revoked_at=timezone.now())
     invitation = Invitation.objects.create(team=team, email=email, role=role, invited_by=workspace.user)
     _deliver(invitation)
@@ -107,12 +107,51 @@ def resend(workspace, invitation) -> Invitation:
     _lock(team)
     if invitation_status(invitation) == "expired" and seats_left(team) == 0:
         raise _full(team)
+    check_email_caps(team, invitation.email, workspace.user, invitation)
     invitation.token = invitation_token()
     invitation.expires_at = invitation_expiry()
     invitation.invited_by = workspace.user
     invitation.save(update_fields=["token", "expires_at", "invited_by"])
     _deliver(invitation)
     return invitation
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def check_email_caps(team, email: str, inviter, invitation=None) -> None:
+    """Raise TeamError, saying when to try again, if one more invitation email would pass a cap."""
+    now = timezone.now()
+    day_ago, hour_ago = now - timedelta(days=1), now - timedelta(hours=1)
+    sent = InvitationEmail.objects.filter(sent_at__gt=day_ago)
+    if invitation is not None:
+        wait = timedelta(minutes=plans.INVITATION_RESEND_MINUTES)
+        last = sent.filter(invitation=invitation).order_by("-sent_at").values_list("sent_at", flat=True).first()
+        if last is not None and now - last < wait:
+            minutes = max(1, round((last + wait - now).total_seconds() / 60))
+            raise TeamError(
+                f"The invitation to {email} was sent a moment ago; you can resend it in {_plural(minutes, 'minute')}."
+            )
+    if sent.filter(email__iexact=email).count() >= plans.INVITATION_EMAILS_PER_ADDRESS_PER_DAY:
+        raise TeamError(
+            f"{email} has received {plans.INVITATION_EMAILS_PER_ADDRESS_PER_DAY} invitation emails today; "
+            "try again tomorrow."
+        )
+    if sent.filter(sent_by=inviter, sent_at__gt=hour_ago).count() >= plans.INVITATION_EMAILS_PER_INVITER_PER_HOUR:
+        raise TeamError(
+            f"You have sent {plans.INVITATION_EMAILS_PER_INVITER_PER_HOUR} invitation emails in the last hour; "
+            "try again in an hour."
+        )
+    if sent.filter(sent_by=inviter).count() >= plans.INVITATION_EMAILS_PER_INVITER_PER_DAY:
+        raise TeamError(
+            f"You have sent {plans.INVITATION_EMAILS_PER_INVITER_PER_DAY} invitation emails today; try again tomorrow."
+        )
+    if sent.filter(team=team).count() >= plans.INVITATION_EMAILS_PER_TEAM_PER_DAY:
+        raise TeamError(
+            f"{team.name} has sent {plans.INVITATION_EMAILS_PER_TEAM_PER_DAY} invitation emails today; "
+            "try again tomorrow."
+        )
 
 
 def revoke(workspace, invitation) -> None:
@@ -144,14 +183,24 @@ def send_invitation_email(invitation) -> None:
 
 
 def _deliver(invitation) -> None:
+    """Send the email and record it; if it cannot be sent, a TeamError (the caller's transaction rolls back)."""
     try:
         send_invitation_email(invitation)
+    except BadHeaderError as error:  # a line break in the team's name (refused since; older teams may have one)
+        logger.warning("Invitation email to %s refused by Django: %s", invitation.email, error)
+        raise TeamError(
+            f"The invitation email could not be sent because of a character in the team's name "
+            f"(“{invitation.team.name}”), so nothing changed. Contact us to have the team renamed."
+        ) from error
     except OSError as error:  # smtplib's errors are OSErrors too
         logger.warning("Invitation email to %s failed: %s", invitation.email, error)
         raise TeamError(
             f"The invitation email to {invitation.email} could not be sent just now, so nothing changed. "
             "Try again in a minute."
         ) from error
+    InvitationEmail.objects.create(
+        invitation=invitation, team=invitation.team, email=invitation.email, sent_by=invitation.invited_by
+    )
 
 
 def user_has_email(user, email: str) -> bool:

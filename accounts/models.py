@@ -1,9 +1,11 @@
 import hashlib
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -42,6 +44,9 @@ class User(AbstractUser):
     name = models.CharField(max_length=150, blank=True)
     plan = models.CharField(max_length=16, choices=PLAN_CHOICES, default=DEFAULT_PLAN)
     banned_at = models.DateTimeField(null=True, blank=True)
+    brand_voice = models.TextField(
+        blank=True, help_text="Style instructions sent to the model as the system prompt in the personal workspace."
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -123,10 +128,19 @@ class MembershipQuerySet(models.QuerySet):
         return self.select_related("team").prefetch_related(owner_memberships(through="team__"))
 
 
+def validate_one_line_text(value: str) -> None:
+    """Refuse control characters (line breaks, tabs, NUL...) and line separators: a team's name goes into
+    email subjects, where a line break is a header injection (Django refuses to send it)."""
+    if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in value):
+        raise ValidationError(
+            "Use letters, numbers, spaces and punctuation only, on one line.", code="control_characters"
+        )
+
+
 class Team(models.Model):
     """A shared workspace. Its plan is its owner's plan."""
 
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[validate_one_line_text])
     slug = models.SlugField(max_length=60, unique=True)
     brand_voice = models.TextField(
         blank=True, help_text="Style instructions sent to the model as the system prompt for this team."
@@ -221,3 +235,25 @@ class Invitation(models.Model):
         """The invited role as the emails and the invitation page say it: "an admin", "a member"."""
         label = self.get_role_display().lower()
         return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
+
+
+class InvitationEmail(models.Model):
+    """One invitation email sent (first or resent): what the spam caps in accounts/invitations.py count.
+
+    Kept when the invitation or its team is deleted, so deleting a team gives no emails back."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.SET_NULL, null=True, related_name="emails")
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, related_name="+")
+    email = models.EmailField()
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["sent_by", "sent_at"], name="invitation_email_by_sender"),
+            models.Index(fields=["email", "sent_at"], name="invitation_email_by_address"),
+            models.Index(fields=["team", "sent_at"], name="invitation_email_by_team"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} at {self.sent_at:%Y-%m-%d %H:%M}"

@@ -10,7 +10,7 @@ accounts/tests/test_team_permissions.py (one per cell) say what moved.
 from enum import StrEnum
 
 from accounts.models import Membership
-from billing.plans import COLLABORATION_PLAN
+from billing.plans import API_KEYS_PLAN, COLLABORATION_PLAN
 
 Role = Membership.Role
 # The role a user has in their own, personal workspace.
@@ -35,6 +35,7 @@ class Action(StrEnum):
     LEAVE = "leave"
     DELETE_TEAM = "delete_team"
     CHANGE_PLAN = "change_plan"  # a team's plan is its owner's: only they buy it
+    USE_API_KEYS = "use_api_keys"  # create keys, and call the API with one
 
 
 def _others_but_the_owner(workspace, member) -> bool:
@@ -64,6 +65,7 @@ PERMISSIONS = {
     Action.LEAVE: {Role.ADMIN: True, Role.MEMBER: True},  # the owner transfers ownership first
     Action.DELETE_TEAM: {Role.OWNER: True},
     Action.CHANGE_PLAN: {PERSONAL: True, Role.OWNER: True},
+    Action.USE_API_KEYS: {PERSONAL: True},  # keys belong to a person; a call names its team in the body
 }
 
 # Without a collaboration plan a team is read-only: members still read its documents and history, and
@@ -74,6 +76,15 @@ NEEDS_COLLABORATION = {
     Action.DELETE_DOCUMENT: "delete documents",
     Action.INVITE: "invite people",
     Action.EDIT_BRAND_VOICE: "edit the brand voice",
+}
+
+# What only some plans include: the action -> the plan flag (billing/plans.py) that grants it, and the
+# refusal's words for a plan without it.
+NEEDS_PLAN_FEATURE = {
+    Action.USE_API_KEYS: (
+        "api_keys",
+        f"API keys come with the {API_KEYS_PLAN.name} plan and above. Upgrade to create and use them.",
+    ),
 }
 
 # Why the role may not act, in the words the user sees.
@@ -92,11 +103,16 @@ REFUSALS = {
     Action.LEAVE: "The owner cannot leave: transfer ownership to an admin first, or delete the team.",
     Action.DELETE_TEAM: "Only the owner can delete the team.",
     Action.CHANGE_PLAN: "A team's plan is its owner's plan: only the owner can change it.",
+    Action.USE_API_KEYS: "API keys belong to a person: create them on your account page.",
 }
 
 
+def _lacks_plan_feature(workspace, action) -> bool:
+    return action in NEEDS_PLAN_FEATURE and not getattr(workspace.plan, NEEDS_PLAN_FEATURE[action][0])
+
+
 def _blocked_by_plan(workspace, action) -> bool:
-    return action in NEEDS_COLLABORATION and workspace.read_only
+    return (action in NEEDS_COLLABORATION and workspace.read_only) or _lacks_plan_feature(workspace, action)
 
 
 def can(workspace, action: Action, target=None) -> bool:
@@ -124,6 +140,8 @@ def may(workspace) -> dict[str, bool]:
 
 def refusal(workspace, action: Action) -> str:
     """Why ``can`` said no, in the words the user sees."""
+    if workspace.role in PERMISSIONS[action] and _lacks_plan_feature(workspace, action):
+        return NEEDS_PLAN_FEATURE[action][1]
     if workspace.role in PERMISSIONS[action] and _blocked_by_plan(workspace, action):
         return f"{workspace.name} needs the {COLLABORATION_PLAN.name} plan to {NEEDS_COLLABORATION[action]}."
     return REFUSALS[action]

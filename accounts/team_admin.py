@@ -102,7 +102,7 @@ class InvitationAdmin(admin.ModelAdmin):
     def link(self, invitation):
         return invitation_url(invitation) if invitation.pk else "—"
 
-    @admin.action(description="Revoke selected pending invitations")
+    @admin.action(description="Revoke selected pending invitations", permissions=["change"])
     def revoke(self, request, queryset):
         pending = queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True)
         emails = list(pending.values_list("email", flat=True))

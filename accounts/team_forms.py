@@ -1,7 +1,7 @@
 from django import forms
 from django.core.validators import validate_slug
 
-from accounts.models import Invitation, Membership
+from accounts.models import Invitation, Membership, Team, validate_one_line_text
 from accounts.teams import slug_is_free
 
 BRAND_VOICE_MAX_CHARS = 4000
@@ -10,7 +10,11 @@ ROLE_CHOICES = [(Membership.Role.MEMBER, "Member"), (Membership.Role.ADMIN, "Adm
 
 
 class TeamCreateForm(forms.Form):
-    name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"placeholder": "Acme Marketing"}))
+    name = forms.CharField(
+        max_length=Team._meta.get_field("name").max_length,
+        validators=[validate_one_line_text],
+        widget=forms.TextInput(attrs={"placeholder": "Acme Marketing"}),
+    )
     slug = forms.CharField(
         label="Address",
         max_length=50,

@@ -1,26 +1,37 @@
+from allauth.account import app_settings as allauth_settings
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import ConfirmLoginCodeForm
+from allauth.account.mixins import NextRedirectMixin
+from allauth.account.utils import complete_signup, perform_login
 from allauth.account.views import RequestLoginCodeView
-from allauth.account.views import signup as allauth_signup
+from allauth.account.views import confirm_login_code as allauth_confirm_login_code
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.usersessions.forms import ManageUserSessionsForm
 from allauth.usersessions.models import UserSession
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django.views.generic import FormView
 
-from accounts import api_keys
-from accounts.forms import ApiKeyForm, DisconnectForm, LoginForm
+from accounts import api_keys, signups
+from accounts.forms import ApiKeyForm, DisconnectForm, LoginForm, PersonalBrandVoiceForm
 from accounts.models import ApiKey
+from accounts.permissions import Action
+from accounts.workspaces import personal_workspace
 
 
 class LoginView(RequestLoginCodeView):
-    """/login/: one email field that signs people in or up with an emailed code.
+    """/login/ (and /accounts/signup/): one email field that signs people in or up with an emailed code.
 
-    A known address gets allauth's sign-in code; a new one goes through allauth's sign-up,
-    which creates the account and emails a verification code that also signs the user in.
+    Known and new addresses get the same answer: a sign-in code by email and a redirect to the code
+    page. A known address goes through allauth's login-by-code; a new one becomes a pending sign-up in
+    the session, and the account is created only when its code is confirmed (accounts/signups.py).
     Google and GitHub buttons appear for the providers whose keys are configured.
     """
 
@@ -40,11 +51,52 @@ class LoginView(RequestLoginCodeView):
 
     def form_valid(self, form):
         if not form.has_account:
-            return allauth_signup(self.request)
+            signups.start(self.request, form.cleaned_data["email"])
+            return HttpResponseRedirect(self.get_success_url())
         return super().form_valid(form)
 
 
 login = LoginView.as_view()
+signup = LoginView.as_view(template_name="account/signup.html")
+
+
+@method_decorator(never_cache, name="dispatch")
+class ConfirmCodeView(NextRedirectMixin, FormView):
+    """The code page (/accounts/login/code/confirm/) for both: a pending sign-up's code is checked here and
+    creates the account; otherwise allauth's own page confirms a sign-in code."""
+
+    form_class = ConfirmLoginCodeForm
+    template_name = "account/confirm_login_code.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.pending = signups.pending(request)
+        if self.pending is None:
+            return allauth_confirm_login_code(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "code": self.pending["code"]}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        pending = {"email": self.pending["email"], "phone": None, "can_resend": False}
+        return {**context, "verify_form": context["form"], **pending}
+
+    def form_valid(self, form):
+        user, created = signups.create_account(self.request)
+        if created:
+            return complete_signup(self.request, user, allauth_settings.EMAIL_VERIFICATION, self.get_next_url())
+        return perform_login(self.request, user, redirect_url=self.get_next_url())
+
+    def form_invalid(self, form):
+        if signups.record_wrong_code(self.request):
+            return super().form_invalid(form)
+        adapter = get_adapter(self.request)  # the same message and place as allauth's sign-in codes
+        adapter.add_message(self.request, messages.ERROR, message=adapter.error_messages["too_many_login_attempts"])
+        return redirect("account_request_login_code")
+
+
+confirm_code = ConfirmCodeView.as_view()
 
 
 def _account_context(request, **extra):
@@ -64,8 +116,16 @@ def _account_context(request, **extra):
         "other_session_count": sum(1 for session in sessions if session.session_key != request.session.session_key),
         "api_keys": user.api_keys.filter(revoked_at__isnull=True),
         "api_key_form": ApiKeyForm(),
+        "brand_voice_form": PersonalBrandVoiceForm(instance=user),
+        "api_keys_refusal": _api_keys_refusal(user),
         **extra,
     }
+
+
+def _api_keys_refusal(user) -> str:
+    """Why the user's plan has no API keys ("" when it has them)."""
+    workspace = personal_workspace(user)
+    return "" if workspace.can(Action.USE_API_KEYS) else workspace.refusal(Action.USE_API_KEYS)
 
 
 @login_required
@@ -75,17 +135,32 @@ def account(request):
 
 @login_required
 @require_POST
+def brand_voice(request):
+    """Save the personal brand voice (templates/accounts/_brand_voice.html)."""
+    form = PersonalBrandVoiceForm(request.POST, instance=request.user)
+    if not form.is_valid():  # too long: shown again with the text kept
+        return render(request, "accounts/account.html", _account_context(request, brand_voice_form=form))
+    form.save()
+    messages.success(request, "Brand voice saved. Your personal generations follow it from now on.")
+    return redirect(reverse("account") + "#brand-voice")
+
+
+@login_required
+@require_POST
 @never_cache
 def api_key_create(request):
-    """Issue a key and show its secret in this response only (never cached, stored or shown again)."""
+    """Issue a key and show its secret in this response only (never cached, stored or shown again).
+
+    On a plan without API keys nothing is issued: the section says why, with an upgrade link (403)."""
     form = ApiKeyForm(request.POST)
-    context = {"api_key_form": form}
-    if form.is_valid():
+    context, status = {"api_key_form": form}, 200
+    if _api_keys_refusal(request.user):
+        status = 403
+    elif form.is_valid():
         key, raw_key = ApiKey.issue(request.user, form.cleaned_data["name"])
         context = {"new_key": key, "raw_key": raw_key}
-    if request.htmx:
-        return render(request, "accounts/account.html#api-keys", _account_context(request, **context))
-    return render(request, "accounts/account.html", _account_context(request, **context))
+    template = "accounts/account.html#api-keys" if request.htmx else "accounts/account.html"
+    return render(request, template, _account_context(request, **context), status=status)
 
 
 @login_required

@@ -65,8 +65,9 @@ class Workspace:
 
     @property
     def brand_voice(self) -> str:
-        """The team's house style, sent to the model as the system prompt ("" in the personal workspace)."""
-        return self.team.brand_voice.strip() if self.team else ""
+        """The house style sent to the model as the system prompt: the team's, or in the personal
+        workspace the user's own (set on the account page)."""
+        return (self.team.brand_voice if self.team else self.user.brand_voice).strip()
 
     @cached_property
     def may(self) -> dict[str, bool]:

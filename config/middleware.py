@@ -1,12 +1,17 @@
-"""Slow clients cost a greenlet, never a database connection; API-key calls skip the browsers'
-middleware (docs/serving.md)."""
+"""Request and response rules for every page: slow clients cost a greenlet, never a database connection
+(docs/serving.md); a proxy the settings do not know about is reported; signed-in pages are never cached;
+API-key calls skip the browsers' middleware (docs/serving.md)."""
 
+import logging
 import sys
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, UnreadablePostError
 from django.urls import Resolver404, resolve
+from django.utils.cache import add_never_cache_headers
+
+logger = logging.getLogger(__name__)
 
 
 def cooperative_io() -> bool:
@@ -53,6 +58,44 @@ class RequestBodyFirstMiddleware:
 
 class SlowBody(Exception):
     pass
+
+
+class ProxyCountWarningMiddleware:
+    """Log a warning, once per process, when a request carries X-Forwarded-For while TRUSTED_PROXY_COUNT is 0.
+
+    With 0 the header is ignored (it could be forged), so behind a proxy every visitor has the proxy's
+    address: per-IP limits such as sign-in codes' become one limit for the whole site. README, "Behind a
+    proxy", says what to set.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.warned = settings.ALLAUTH_TRUSTED_PROXY_COUNT > 0  # the header is read, nothing to report
+
+    def __call__(self, request):
+        if not self.warned and "HTTP_X_FORWARDED_FOR" in request.META:
+            self.warned = True
+            logger.warning(
+                "A request came with X-Forwarded-For but TRUSTED_PROXY_COUNT is 0, so every visitor appears to "
+                "come from %s and per-IP rate limits (sign-in codes) are shared by all of them. Behind a proxy, "
+                "set TRUSTED_PROXY_COUNT to the number of proxies in front of the app (1 on most platforms).",
+                request.META.get("REMOTE_ADDR"),
+            )
+        return self.get_response(request)
+
+
+class PrivatePagesNotCachedMiddleware:
+    """``Cache-Control: no-store`` (Django's never_cache headers) on every answer to a signed-in user that
+    does not set its own caching, so a shared computer's back button or a proxy keeps no private page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response
 
 
 class ApiKeyFastLaneMiddleware:

@@ -35,9 +35,13 @@ class UserAdmin(BillingUserAdmin):
         limit = user.plan_info.daily_generations
         return f"{used} / {'unlimited' if limit is None else limit}"
 
-    @admin.action(description="Reset today's usage")
+    def has_reset_usage_permission(self, request):
+        """Resetting usage changes the counters, so it needs the change permission on daily usage."""
+        return request.user.has_perm(f"{DailyUsage._meta.app_label}.change_dailyusage")
+
+    @admin.action(description="Reset today's usage", permissions=["reset_usage"])
     def reset_usage_today(self, request, queryset):
-        changed = quota.reset_today(selected_users(queryset))
+        changed = quota.reset_today(selected_users(self, request, queryset))
         self.message_user(request, f"Reset today's usage of {plural(changed, 'user')}.", messages.SUCCESS)
 
 
@@ -59,7 +63,14 @@ class GenerationAdmin(admin.ModelAdmin):
         "refunded",
         "created_at",
     )
-    list_filter = ("status", "provider", "plan", "refunded", ("created_at", admin.DateFieldListFilter))
+    list_filter = (
+        "status",
+        "provider",
+        "plan",
+        "refunded",
+        ("hidden_at", admin.EmptyFieldListFilter),  # deleted from the author's history, still counted
+        ("created_at", admin.DateFieldListFilter),
+    )
     search_fields = ("user__email", "prompt", "model")
     date_hierarchy = "created_at"
     list_select_related = ("user", "team")

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts import api_keys
+from accounts.permissions import Action
+from accounts.workspaces import personal_workspace
 from generation import quota, service, stats
 
 # Domain error -> (status, error code); docs/api.md has the same table for callers.
@@ -25,6 +27,7 @@ GENERATION_ERRORS = {
     service.PromptTooLong: (413, "prompt_too_long"),
     service.Forbidden: (403, "forbidden"),
     service.DocumentNotFound: (404, "not_found"),
+    service.GenerationNotFound: (404, "not_found"),
     service.EmailUnverified: (403, "email_unverified"),
     service.RateLimited: (429, "rate_limited"),
     service.LimitReached: (402, "daily_limit_reached"),
@@ -73,13 +76,17 @@ def with_usage_headers(response, status: quota.UsageStatus):
 
 
 def bearer_user(request):
-    """The active user behind the request's API key; ApiError 401 for a bad, revoked or banned key."""
+    """The active user behind the request's API key; ApiError 401 for a bad, revoked or banned key, 403
+    ``plan_required`` while the owner's plan has no API keys (a downgraded user's keys work again on upgrade)."""
     scheme, _, raw_key = request.headers["Authorization"].partition(" ")
     if scheme.lower() != "bearer" or not raw_key.strip():
         raise ApiError(401, "unauthorized", 'Use "Authorization: Bearer <api key>".')
     owner = api_keys.key_owner(raw_key.strip())
     if owner is None or owner.key_revoked_at is not None or not owner.is_active:
         raise ApiError(401, "unauthorized", "This API key is not valid or has been revoked.")
+    keys_here = personal_workspace(owner)  # the plan is on the user row already loaded: no query
+    if not keys_here.can(Action.USE_API_KEYS):
+        raise ApiError(403, "plan_required", keys_here.refusal(Action.USE_API_KEYS), upgrade_url=reverse("pricing"))
     api_keys.record_use(owner)
     return owner
 
@@ -177,6 +184,7 @@ def generate(request, caller):
         return with_usage_headers(generation_error_response(error), error.usage)
     response = StreamingHttpResponse(event_stream(run), content_type="text/event-stream")
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    response["X-Generation-Id"] = str(run.generation.pk)  # known before `done`: a stopped stream's page links it
     return with_usage_headers(response, run.usage)
 
 

@@ -1,4 +1,4 @@
-"""Document pages: the list by workspace, the editor (autosave, live updates), rename, delete.
+"""Document pages: the list by workspace, the editor (autosave, live updates), rename, delete, export.
 
 Every view opens the document with its workspace (generation/documents.py) and asks that
 workspace what the caller may do; refusals use the permission table's words.
@@ -6,20 +6,33 @@ workspace what the caller may do; refusals use the permission table's words.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap
 
 from accounts.permissions import Action
 from accounts.workspaces import PERSONAL, NotAMember, workspace_for, workspaces_for
 from billing.plans import COLLABORATION_PLAN
-from generation.documents import documents_visible_to, open_document, save_body
+from generation.documents import (
+    DocumentLimit,
+    check_body_size,
+    create_document,
+    document_counts,
+    documents_visible_to,
+    open_document,
+    save_body,
+)
+from generation.export import export_filename, markdown_to_docx
 from generation.models import Document
 
 TITLE_MAX_LENGTH = Document._meta.get_field("title").max_length
 RECENT_GENERATIONS = 20
+DOCUMENTS_PER_PAGE = 50
 
 
 def _text(raw) -> str:
@@ -34,12 +47,33 @@ def _title(raw) -> str:
 @login_required
 @require_GET
 def document_list(request):
-    documents = list(documents_visible_to(request.user).select_related("last_edited_by", "created_by"))
-    workspaces = [
-        (workspace, [document for document in documents if document.team_id == workspace.team_id])
-        for workspace in workspaces_for(request.user)
-    ]
-    return render(request, "generation/document_list.html", {"workspaces": workspaces, "team_plan": COLLABORATION_PLAN})
+    """Every document the user can see, a page at a time, grouped by workspace (personal first, then teams by
+    name); titles and dates only, never the bodies. Each workspace says how many documents its plan allows."""
+    documents = (
+        documents_visible_to(request.user)
+        .select_related("last_edited_by", "created_by")
+        .defer("body")
+        .order_by(F("team__name").asc(nulls_first=True), "team_id", "-updated_at", "-pk")
+    )
+    page = Paginator(documents, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    counts = document_counts(request.user)
+    workspaces = workspaces_for(request.user)
+    sections = []
+    for workspace in workspaces:
+        on_page = [document for document in page if document.team_id == workspace.team_id]
+        total = counts.get(workspace.team_id, 0)
+        if on_page or (total == 0 and page.number == 1):  # an empty workspace shows its empty state once
+            sections.append((workspace, on_page, total))
+    return render(
+        request,
+        "generation/document_list.html",
+        {
+            "sections": sections,
+            "workspaces": workspaces,
+            "page": page,
+            "team_plan": COLLABORATION_PLAN,
+        },
+    )
 
 
 @login_required
@@ -53,12 +87,11 @@ def document_create(request):
     if not workspace.can(Action.EDIT_DOCUMENTS):
         messages.error(request, workspace.refusal(Action.EDIT_DOCUMENTS))
         return redirect("team_detail", slug=workspace.key)
-    document = Document.objects.create(
-        title=_title(request.POST.get("title")),
-        team=workspace.team,
-        created_by=request.user,
-        last_edited_by=request.user,
-    )
+    try:
+        document = create_document(workspace, _title(request.POST.get("title")))
+    except DocumentLimit as error:
+        messages.error(request, str(error))
+        return redirect("document_list")
     return redirect("document_detail", pk=document.pk)
 
 
@@ -124,7 +157,12 @@ def document_save(request, pk):
         base_version = int(request.POST.get("version", ""))
     except ValueError:
         return _save_status(request, "invalid", 400)
-    result = save_body(document, _text(request.POST.get("body")), base_version, request.user)
+    body = _text(request.POST.get("body"))
+    try:
+        check_body_size(workspace, body)
+    except DocumentLimit as error:
+        return _save_status(request, "forbidden", 413, refusal=str(error))
+    result = save_body(document, body, base_version, request.user)
     if result.saved:
         return _save_status(request, "saved", 200, result.document)
     return _save_status(request, "conflict", 409, result.document)
@@ -156,3 +194,29 @@ def document_delete(request, pk):
             return redirect("team_detail", slug=workspace.key)
         return redirect("document_list")
     return render(request, "generation/document_confirm_delete.html", {"document": document, "workspace": workspace})
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _download(content, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+@login_required
+@require_GET
+def document_export_markdown(request, pk):
+    """The body as saved, a .md file; anyone who may read the document may download it."""
+    document, _ = open_document(request.user, pk)
+    return _download(document.body, "text/markdown; charset=utf-8", export_filename(document.title, "md"))
+
+
+@login_required
+@require_GET
+def document_export_docx(request, pk):
+    """The body as a Word file (headings, lists and emphasis kept: generation/export.py)."""
+    document, _ = open_document(request.user, pk)
+    word_file = markdown_to_docx(document.title, document.body)
+    return _download(word_file, DOCX_TYPE, export_filename(document.title, "docx"))

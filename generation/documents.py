@@ -6,22 +6,83 @@ asked through the document's workspace: ``workspace.can(Action.EDIT_DOCUMENTS)``
 Every change to a body goes through ``save_body`` or ``append_to_document``: both raise
 ``Document.version`` in the same UPDATE, so an editor that saves text based on an older version
 is told about the conflict instead of silently overwriting someone else's words.
+
+A workspace holds at most its plan's ``max_documents`` documents, and a saved body at most its
+plan's ``max_document_chars`` characters (billing/plans.py): ``create_document`` and
+``check_body_size`` refuse with ``DocumentLimit``. Answers a generation appends are not refused
+(each is bounded by the plan's answer length and daily quota); the next save over the size is.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Case, F, Q, TextField, Value, When
+from django.db import transaction
+from django.db.models import Case, Count, F, Q, TextField, Value, When
 from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import Team, User
+from accounts.permissions import Action, NotAllowed
 from accounts.workspaces import NotAMember, Workspace, workspace_of
+from billing.plans import upgrade_for
 from generation.models import Document
+
+
+class DocumentLimit(NotAllowed):
+    """The workspace's plan allows no more documents, or not this much text; shown to the user as is."""
 
 
 def documents_visible_to(user):
     """The user's personal documents and their teams' documents."""
     return Document.objects.filter(Q(team__isnull=True, created_by=user) | Q(team__memberships__user=user)).distinct()
+
+
+def documents_in(workspace):
+    """The documents of one workspace: the caller's personal ones, or all of a team's."""
+    if workspace.team is None:
+        return Document.objects.filter(team__isnull=True, created_by=workspace.user)
+    return Document.objects.filter(team=workspace.team)
+
+
+def document_counts(user) -> dict[int | None, int]:
+    """How many documents each of the user's workspaces holds, by team id (None: personal); one query."""
+    rows = documents_visible_to(user).order_by().values("team_id").annotate(total=Count("pk", distinct=True))
+    return {row["team_id"]: row["total"] for row in rows}
+
+
+def create_document(workspace, title: str) -> Document:
+    """A new document in ``workspace``, within its plan's ``max_documents``.
+
+    The workspace's owner row (the team, or the user for a personal workspace) is locked while counting,
+    so two creations at once cannot both take the last place.
+    """
+    workspace.require(Action.EDIT_DOCUMENTS)
+    plan = workspace.plan
+    with transaction.atomic():
+        if workspace.team is None:
+            User.objects.select_for_update().filter(pk=workspace.user.pk).first()
+        else:
+            Team.objects.select_for_update().filter(pk=workspace.team.pk).first()
+        if documents_in(workspace).count() >= plan.max_documents:
+            bigger = upgrade_for(plan)
+            raise DocumentLimit(
+                f"{workspace.name} has {plan.max_documents:,} documents, as many as the {plan.name} plan allows. "
+                "Delete one you no longer need to make room"
+                + (f", or move to {bigger.name} for {bigger.max_documents:,}." if bigger else ".")
+            )
+        return Document.objects.create(
+            title=title, team=workspace.team, created_by=workspace.user, last_edited_by=workspace.user
+        )
+
+
+def check_body_size(workspace, body: str) -> None:
+    """Refuse a body longer than the workspace's plan allows (DocumentLimit), before it is saved."""
+    plan = workspace.plan
+    if len(body) > plan.max_document_chars:
+        raise DocumentLimit(
+            f"This document has {len(body):,} characters; the {plan.name} plan allows {plan.max_document_chars:,} "
+            "per document. Shorten it or move part of it to a new document: your text is still here."
+        )
 
 
 def open_document(user, pk) -> tuple[Document, Workspace]:

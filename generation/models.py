@@ -65,6 +65,12 @@ class Document(models.Model):
         self.refresh_from_db(fields=["version"])
 
 
+class GenerationQuerySet(models.QuerySet):
+    def shown(self):
+        """The generations history pages list: those their author has not deleted."""
+        return self.filter(hidden_at__isnull=True)
+
+
 class Generation(models.Model):
     """One model call. Every request that reserved quota leaves exactly one row."""
 
@@ -78,6 +84,14 @@ class Generation(models.Model):
         "accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="generations"
     )
     document = models.ForeignKey(Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="generations")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="refinements",
+        help_text="The earlier generation this one refines: the model saw its prompt and answer first.",
+    )
     prompt = models.TextField()
     output = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
@@ -106,6 +120,13 @@ class Generation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Deleted from its author's history; still counted for quota and metrics.",
+    )
+
+    objects = GenerationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

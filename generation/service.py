@@ -36,11 +36,11 @@ from django.db import transaction
 
 from accounts.permissions import Action
 from accounts.workspaces import NotAMember, Workspace, personal_workspace, team_workspace
-from generation import metrics, quota
+from generation import history, metrics, quota
 from generation.documents import append_to_document, documents_visible_to
 from generation.models import Document, Generation
 from generation.providers import ErrorKind, ProviderError, Usage, get_provider
-from generation.providers.base import estimate_tokens
+from generation.providers.base import Exchange, estimate_tokens
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +87,10 @@ class DocumentNotFound(GenerationError):
     """No document with that id that the caller may see."""
 
 
+class GenerationNotFound(GenerationError):
+    """No earlier generation with that id that the caller may see (the ``"parent"``)."""
+
+
 class EmailUnverified(GenerationError):
     """The free plan waits for a verified email address."""
 
@@ -123,6 +127,8 @@ class Job:
     workspace: Workspace
     prompt: str
     document: Document | None = None
+    parent: Generation | None = None
+    append_to_document: bool = True  # False: the editor places the answer itself (at its cursor)
 
     @property
     def user(self):
@@ -139,6 +145,11 @@ class Job:
     @property
     def system_prompt(self) -> str:
         return self.workspace.brand_voice
+
+    @property
+    def history(self) -> tuple[Exchange, ...]:
+        """What the model reads before the prompt: the refined generation's prompt and answer."""
+        return (Exchange(self.parent.prompt, self.parent.output),) if self.parent else ()
 
 
 def resolve_workspace(user, team_slug) -> Workspace:
@@ -169,6 +180,21 @@ def resolve_document(workspace: Workspace, document_id) -> Document | None:
     if not workspace.can(Action.EDIT_DOCUMENTS):
         raise Forbidden(workspace.refusal(Action.EDIT_DOCUMENTS))
     return document
+
+
+def resolve_parent(user, parent_id) -> Generation | None:
+    """The earlier generation a refinement continues: one the caller may see (history.may_see), with an answer."""
+    if parent_id in (None, ""):
+        return None
+    if isinstance(parent_id, bool) or not (str(parent_id).isascii() and str(parent_id).isdigit()):
+        raise InvalidRequest('"parent" must be a generation id.')
+    pk = int(parent_id)
+    parent = history.visible_generation(user, pk) if pk < 2**63 else None
+    if parent is None:
+        raise GenerationNotFound("No such generation.")
+    if not parent.output.strip():
+        raise InvalidRequest("That generation has no answer to refine.")
+    return parent
 
 
 def check_rate_limit(user) -> None:
@@ -206,7 +232,7 @@ def is_encodable(text: str) -> bool:
 def prepare(user, data) -> Job:
     """Validate a request body and run every check that can refuse it before any quota is spent.
 
-    The order is the one docs/api.md gives: body, prompt length, workspace and document, email, rate.
+    The order is the one docs/api.md gives: body, prompt length, workspace, document and parent, email, rate.
     """
     if not isinstance(data, dict):
         raise InvalidRequest("The body must be a JSON object.")
@@ -224,10 +250,14 @@ def prepare(user, data) -> Job:
         raise InvalidRequest('"stream" must be true or false.')
     workspace = resolve_workspace(user, data.get("team"))
     document = resolve_document(workspace, data.get("document"))
+    parent = resolve_parent(user, data.get("parent"))
+    append = data.get("append_to_document", True)
+    if not isinstance(append, bool):
+        raise InvalidRequest('"append_to_document" must be true or false.')
     if not workspace.plan.is_paid and not user.has_verified_email:
         raise EmailUnverified("Verify your email address to use the free plan.")
     check_rate_limit(user)
-    return Job(workspace=workspace, prompt=prompt, document=document)
+    return Job(workspace=workspace, prompt=prompt, document=document, parent=parent, append_to_document=append)
 
 
 def start(job: Job) -> "Run":
@@ -240,6 +270,7 @@ def start(job: Job) -> "Run":
             team=job.team,
             document=job.document,
             prompt=job.prompt,
+            parent=job.parent,
             provider=provider.name,
             model=provider.model,
         )
@@ -256,7 +287,9 @@ class Run:
         self.started = time.monotonic()
         self.chunks: list[str] = []
         self.settled = False
-        self.items = provider.stream(prompt=job.prompt, system=job.system_prompt, max_tokens=job.plan.max_output_tokens)
+        self.items = provider.stream(
+            prompt=job.prompt, system=job.system_prompt, max_tokens=job.plan.max_output_tokens, history=job.history
+        )
         self.first = None
         self.usage = usage  # where the caller stands with this call counted; re-read after a refund
 
@@ -378,15 +411,17 @@ class Run:
     def keep_partial_answer(self, **fields) -> None:
         """Charge the text streamed so far; the model reported no usage for it, so it is estimated."""
         self.keep_answer(
-            input_tokens=estimate_tokens(self.job.system_prompt) + estimate_tokens(self.job.prompt),
+            input_tokens=estimate_tokens(self.job.system_prompt)
+            + estimate_tokens(self.job.prompt)
+            + sum(estimate_tokens(turn.prompt) + estimate_tokens(turn.answer) for turn in self.job.history),
             output_tokens=estimate_tokens(self.text),
             usage_estimated=True,
             **fields,
         )
 
     def keep_answer(self, **fields) -> None:
-        """Commit the answer and append it to the chosen document."""
-        if self.job.document is None:
+        """Commit the answer and append it to the chosen document (unless the editor places it)."""
+        if self.job.document is None or not self.job.append_to_document:
             quota.commit(self.generation, output=self.text, latency_ms=self.latency_ms(), **fields)
         else:
             with transaction.atomic():

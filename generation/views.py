@@ -3,22 +3,24 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET, require_safe
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from accounts.permissions import Action
-from accounts.workspaces import PERSONAL, NotAMember, team_view, workspace_for, workspace_of, workspaces_for
+from accounts.permissions import NotAllowed
+from accounts.workspaces import PERSONAL, NotAMember, team_view, workspace_for, workspaces_for
 from billing.plans import TRIAL_DAYS, upgrade_for
-from generation import quota, stats
+from generation import history, prompt_templates, quota, stats
 from generation.documents import documents_visible_to
 from generation.models import Generation
 
 HISTORY_PAGE_SIZE = 20
 TEAM_HISTORY_PAGE_SIZE = 25
+PICKER_DOCUMENTS = 100
 
 
 def needs_email_verification(user) -> bool:
@@ -43,12 +45,42 @@ def _status_context(request, workspace) -> dict:
     }
 
 
+def _generation_from_query(request, name) -> Generation | None:
+    """The generation ``?<name>=<id>`` names, if the user may see it."""
+    value = request.GET.get(name, "")
+    if not (value.isascii() and value.isdigit()) or int(value) >= 2**63:
+        return None
+    return history.visible_generation(request.user, int(value), Generation.objects.select_related("team"))
+
+
+def _earlier_answer(generation) -> dict:
+    """The answer the page opens with, and what generate.js needs to refine it."""
+    if generation is None:
+        return {}
+    return {"earlier": generation, "earlier_answer": {"id": generation.pk, "text": generation.output}}
+
+
+def picker_documents(user, selected: str) -> list:
+    """The generate page's document choices: the most recently edited ones (and the one asked for in the
+    URL), titles only, sorted by title; the documents page lists them all."""
+    visible = documents_visible_to(user).select_related("team").only("title", "team_id", "team__slug")
+    documents = list(visible.order_by("-updated_at", "-pk")[:PICKER_DOCUMENTS])
+    wanted = int(selected) if selected.isascii() and selected.isdigit() and int(selected) < 2**63 else None
+    if wanted is not None and all(document.pk != wanted for document in documents):
+        documents += list(visible.filter(pk=wanted))
+    return sorted(documents, key=lambda document: document.title.lower())
+
+
 @login_required
 def generate_page(request):
+    """The writer. ``?from=<id>`` opens it with that generation's prompt, workspace and answer, ready
+    to refine (history's "Reuse prompt"); adding ``again=1`` runs the prompt at once ("Regenerate").
+    ``?prompt=`` fills the prompt (the history's starter examples)."""
     workspaces = workspaces_for(request.user)
-    key = request.GET.get("workspace", PERSONAL)
+    earlier = _generation_from_query(request, "from")
+    key = request.GET.get("workspace") or (earlier.team.slug if earlier and earlier.team else PERSONAL)
     workspace = next((choice for choice in workspaces if choice.key == key), workspaces[0])
-    documents = documents_visible_to(request.user).select_related("team").order_by("title")
+    documents = picker_documents(request.user, request.GET.get("document", ""))
     return render(
         request,
         "generation/generate.html",
@@ -60,6 +92,19 @@ def generate_page(request):
             "selected_document": request.GET.get("document", ""),
             "prompt_max_chars": settings.PROMPT_MAX_CHARS,
             "needs_verification": needs_email_verification(request.user),
+            "initial_prompt": earlier.prompt if earlier else request.GET.get("prompt", "")[: settings.PROMPT_MAX_CHARS],
+            **_earlier_answer(earlier if earlier and earlier.output and request.GET.get("again") != "1" else None),
+            "run_at_once": earlier is not None and request.GET.get("again") == "1",
+            "templates": prompt_templates.TEMPLATES,
+            "blank_template": prompt_templates.BLANK,
+            "tones": prompt_templates.TONES,
+            "tone_line": prompt_templates.TONE_LINE,
+            "lengths": prompt_templates.LENGTHS,
+            "length_line": prompt_templates.LENGTH_LINE,
+            "refinements": prompt_templates.REFINEMENTS,
+            "starters": ()
+            if Generation.objects.shown().filter(user=request.user).exists()
+            else prompt_templates.STARTERS,
         },
     )
 
@@ -69,10 +114,11 @@ def generate_page(request):
 def generate_status(request):
     """The generate page's usage panel and limit dialog for ``?workspace=``, fetched (htmx) when the
     workspace changes and after every generation; with ``?generation=<id>``, also that generation's
-    outcome line; with ``?limit_reached=1`` (after a 402) the dialog comes open. The words stay in the
-    template, so generate.js never repeats them."""
+    outcome line (``&stopped=1``: the writer pressed Stop); with ``?limit_reached=1`` (after a 402) the
+    dialog comes open. The words stay in the template, so generate.js never repeats them."""
     context = _status_context(request, _chosen_workspace(request))
     context["limit_reached"] = request.GET.get("limit_reached") == "1"
+    context["stopped"] = request.GET.get("stopped") == "1"
     generation_id = request.GET.get("generation", "")
     if generation_id.isascii() and generation_id.isdigit():
         context["generation"] = Generation.objects.filter(user=request.user, pk=int(generation_id)).first()
@@ -91,7 +137,7 @@ def dashboard(request):
             "plan": plan,
             "usage": quota.usage_status(user, plan),
             "chart": stats.chart_bars(stats.daily_counts(user, today - timedelta(days=29), today)),
-            "recent": Generation.objects.filter(user=user).select_related("team")[:5],
+            "recent": Generation.objects.shown().filter(user=user).select_related("team")[:5],
             "upgrade_plan": upgrade_for(plan),
             "trial_days": TRIAL_DAYS,
             "needs_verification": needs_email_verification(user),
@@ -100,33 +146,73 @@ def dashboard(request):
 
 
 @login_required
-def history(request):
+def history_list(request):
     query = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
-    generations = Generation.objects.filter(user=request.user).select_related("team", "document")
+    generations = (
+        Generation.objects.shown().filter(user=request.user).select_related("team", "document").defer("document__body")
+    )
     if query:
         generations = generations.filter(Q(prompt__icontains=query) | Q(output__icontains=query))
     page = Paginator(generations, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "generation/history.html", {"page": page, "query": query})
-
-
-def _may_see(user, generation) -> bool:
-    """Its author; for a team generation, also whoever may view that team now."""
-    if generation.user_id == user.pk:
-        return True
-    if generation.team_id is None:
-        return False
-    try:
-        return workspace_of(user, generation.team_id).can(Action.VIEW)
-    except NotAMember:
-        return False
+    return render(
+        request,
+        "generation/history.html",
+        {
+            "page": page,
+            "query": query,
+            "send_targets": history.send_targets(request.user) if page.object_list else [],
+            "starters": prompt_templates.STARTERS,
+        },
+    )
 
 
 @login_required
 def history_detail(request, pk):
-    generation = get_object_or_404(Generation.objects.select_related("team", "document", "user"), pk=pk)
-    if not _may_see(request.user, generation):
+    generation = history.visible_generation(
+        request.user, pk, Generation.objects.select_related("team", "document", "user", "parent")
+    )
+    if generation is None:
         raise Http404("No such generation.")
-    return render(request, "generation/history_detail.html", {"generation": generation})
+    return render(
+        request,
+        "generation/history_detail.html",
+        {"generation": generation, "send_targets": history.send_targets(request.user)},
+    )
+
+
+def _visible_or_404(request, pk) -> Generation:
+    generation = history.visible_generation(request.user, pk)
+    if generation is None:
+        raise Http404("No such generation.")
+    return generation
+
+
+@login_required
+@require_POST
+def history_send(request, pk):
+    """Send the answer to a document (POST ``target``: a new one in a workspace, or a document id)."""
+    generation = _visible_or_404(request, pk)
+    try:
+        document = history.send_to_document(request.user, generation, request.POST.get("target", ""))
+    except NotAMember:
+        raise Http404("No such team.") from None
+    except NotAllowed as refusal:
+        messages.error(request, str(refusal))
+        return redirect("history_detail", pk=generation.pk)
+    messages.success(request, f"The answer was added to “{document.title}”.")
+    return redirect("document_detail", pk=document.pk)
+
+
+@login_required
+@require_POST
+def history_delete(request, pk):
+    """Delete a generation from its author's history; it still counts for today's usage."""
+    generation = _visible_or_404(request, pk)
+    if not history.hide(request.user, generation):
+        messages.error(request, "Only its author can delete a generation from the history.")
+        return redirect("history_detail", pk=generation.pk)
+    messages.success(request, "Deleted from your history. It still counts toward the day's usage.")
+    return redirect("history")
 
 
 @login_required
@@ -134,7 +220,12 @@ def history_detail(request, pk):
 @team_view
 def team_history(request, workspace):
     """Every generation in a team's workspace, newest first, optionally by one member."""
-    generations = Generation.objects.filter(team=workspace.team).select_related("user", "document")
+    generations = (
+        Generation.objects.shown()
+        .filter(team=workspace.team)
+        .select_related("user", "document")
+        .defer("document__body")
+    )
     member_filter = request.GET.get("member", "")
     if member_filter.isascii() and member_filter.isdigit():
         generations = generations.filter(user_id=int(member_filter))

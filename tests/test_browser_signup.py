@@ -23,13 +23,15 @@ def test_a_new_visitor_signs_up_by_email_code_and_lands_on_the_dashboard(page, l
     page.get_by_label("Email").fill("newcomer@example.com")
     page.get_by_role("button", name="Create my account").click()
 
-    expect(page.get_by_role("heading", name="Confirm your email")).to_be_visible()
+    # The same code page as a returning user's: the account is created once the code is confirmed.
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     expect(page.get_by_text("newcomer@example.com", exact=True)).to_be_visible()
+    assert not User.objects.filter(email="newcomer@example.com").exists()
     (message,) = mail.outbox
     assert message.to == ["newcomer@example.com"]
     code = CODE_LINE.search(message.body).group(1)
     page.get_by_label("Code").fill(code)
-    page.get_by_role("button", name="Confirm and continue").click()
+    page.get_by_role("button", name="Sign in").click()
 
     expect(page).to_have_url(f"{live_server.url}/dashboard/")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()

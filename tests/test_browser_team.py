@@ -100,8 +100,10 @@ def test_owner_invites_colleague_and_both_write_in_one_document(open_as, live_se
 
     # Tom generates into the document (the team's unlimited plan, though he is on Free); both see it.
     tom.fill("#ask-prompt", "A closing sentence about bread")
-    tom.click("text=Generate into this document")
-    expect(tom.locator("#ask-status")).to_contain_text("Added to the end of the document")
+    tom.click("text=Write at cursor")
+    tom.click("#ask-accept")
+    expect(tom.locator("#ask-pending")).to_contain_text("Added to your document")
+    expect(tom.locator("#save-status")).to_contain_text("Saved at")
     generation = document.generations.get()
     assert generation.user == colleague and generation.team.slug == "acme-writers"
     for page in (tom, olive):

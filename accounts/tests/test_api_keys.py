@@ -2,7 +2,32 @@
 
 import re
 
+import pytest
+from django.urls import reverse
+
 from accounts.models import ApiKey
+from billing.plans import PRO
+
+
+@pytest.fixture
+def user(user_factory):
+    """API keys come with Pro and Team (billing/plans.py); the Free refusal is tested below."""
+    return user_factory(plan=PRO.code)
+
+
+def test_a_free_user_is_offered_an_upgrade_instead_of_a_key(client, user_factory):
+    free_user = user_factory(plan="free")
+    client.force_login(free_user)
+
+    page = client.get("/account/").content.decode()
+    response = client.post("/account/api-keys/", {"name": "Sneaky"})
+
+    assert "Create key" not in page
+    assert f"API keys come with the {PRO.name} plan" in page
+    assert f'href="{reverse("pricing")}"' in page.split('id="api-keys"', 1)[1]
+    assert response.status_code == 403
+    assert "Upgrade to create and use them" in response.content.decode()
+    assert not ApiKey.objects.exists()
 
 
 def test_creating_a_key_shows_the_secret_once_and_stores_only_its_hash(signed_in_client, user):

@@ -368,7 +368,7 @@ def test_slug_suggestions_skip_reserved_addresses(signed_in_client, name):
 
 
 def test_a_team_cannot_send_unlimited_invitations_a_day(client, owner, team, monkeypatch):
-    monkeypatch.setattr("accounts.invitations.INVITATIONS_PER_DAY", 2)
+    monkeypatch.setattr(plans, "INVITATION_EMAILS_PER_TEAM_PER_DAY", 2)
     invite(client, owner, email="a@example.com")
     invite(client, owner, email="b@example.com")
 
@@ -376,7 +376,7 @@ def test_a_team_cannot_send_unlimited_invitations_a_day(client, owner, team, mon
     with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1)):
         later = invite(client, owner, email="c@example.com")
 
-    assert refused.status_code == 400 and "invitations today" in refused.content.decode()
+    assert refused.status_code == 400 and "invitation emails today" in refused.content.decode()
     assert later.status_code == 302
     assert Invitation.objects.filter(email="c@example.com").count() == 1
 

@@ -105,3 +105,11 @@ def test_billing_after_cancellation_shows_free_and_the_ended_subscription(client
 
 def test_billing_needs_sign_in(client):
     assert client.get("/billing/")["Location"].startswith("/login/")
+
+
+def test_answer_lengths_are_sold_in_words_not_tokens(client, user, catalog):
+    client.force_login(user)
+    for url in ("/pricing/", "/billing/", "/dashboard/"):
+        page = client.get(url).content.decode()
+        assert not re.search(r"\btokens?\b", page, re.IGNORECASE), url  # (csrftoken is not a word of its own)
+    assert "about 1,500 words" in client.get("/pricing/").content.decode()

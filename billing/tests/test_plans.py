@@ -26,15 +26,20 @@ def test_the_catalog_holds_the_contracts_numbers(row):
 
 
 def test_features_are_worded_from_the_numbers():
-    assert FREE.features == ("10 generations a day", "Answers up to 500 tokens", "Personal documents and history")
-    assert PRO.features[:2] == ("100 generations a day", "Answers up to 2,000 tokens")
+    assert FREE.features == (
+        "10 generations a day",
+        "Answers of up to about 375 words",
+        "Personal documents and history",
+        "Up to 50 documents of 50,000 characters",
+    )
+    assert PRO.features[:2] == ("100 generations a day", "Answers of up to about 1,500 words")
     assert "API keys" in PRO.features and f"{TRIAL_DAYS}-day free trial" in PRO.features
     assert "Unlimited generations" in TEAM.features and "Up to 10 people, with roles and invitations" in TEAM.features
 
 
 def test_changing_a_limit_changes_what_the_plan_says():
     bigger = replace(PRO, daily_generations=250, max_output_tokens=4000, api_keys=False)
-    assert bigger.features[:2] == ("250 generations a day", "Answers up to 4,000 tokens")
+    assert bigger.features[:2] == ("250 generations a day", "Answers of up to about 3,000 words")
     assert "API keys" not in bigger.features
     assert "Up to 25 people, with roles and invitations" in replace(TEAM, max_team_members=25).features
 

@@ -4,14 +4,14 @@ The SDK retries (``LLM_MAX_RETRIES``) only while opening the stream, i.e. before
 token; once text has flowed, a failure is reported, never silently replayed.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import anthropic
 import httpx2
 from django.conf import settings
 
-from generation.providers.base import ErrorKind, ProviderError, Usage
+from generation.providers.base import ErrorKind, Exchange, ProviderError, Usage, chat_messages
 
 DEFAULT_MODEL = "claude-sonnet-4-6"
 
@@ -60,14 +60,16 @@ class AnthropicProvider:
     def __init__(self, model: str = ""):
         self.model = model or DEFAULT_MODEL
 
-    def stream(self, *, prompt: str, system: str, max_tokens: int) -> Iterator[str | Usage]:
+    def stream(
+        self, *, prompt: str, system: str, max_tokens: int, history: Sequence[Exchange] = ()
+    ) -> Iterator[str | Usage]:
         client = client_for(
             settings.ANTHROPIC_API_KEY,
             settings.ANTHROPIC_BASE_URL,
             settings.LLM_TIMEOUT_SECONDS,
             settings.LLM_MAX_RETRIES,
         )
-        request = {"model": self.model, "max_tokens": max_tokens, "messages": [{"role": "user", "content": prompt}]}
+        request = {"model": self.model, "max_tokens": max_tokens, "messages": chat_messages(prompt, history)}
         if system:
             request["system"] = system
         try:

@@ -1,12 +1,14 @@
 """The one interface every model provider implements.
 
 ``Provider.stream()`` yields text deltas (``str``) and ends with exactly one ``Usage``.
+``history`` holds earlier turns of the conversation (an ``Exchange``: a prompt and the answer
+it got), sent before ``prompt`` so that "make it shorter" refines the earlier answer.
 Anything that goes wrong is raised as ``ProviderError`` with one of a small set of kinds,
 so the quota code decides refunds without knowing which SDK ran.
 """
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -53,11 +55,30 @@ class Usage:
     estimated: bool = False  # the server reported no usage; the counts are estimates
 
 
+@dataclass(frozen=True)
+class Exchange:
+    """An earlier turn: what the user asked and what the model answered."""
+
+    prompt: str
+    answer: str
+
+
 class Provider(Protocol):
     name: str
     model: str
 
-    def stream(self, *, prompt: str, system: str, max_tokens: int) -> Iterator[str | Usage]: ...
+    def stream(
+        self, *, prompt: str, system: str, max_tokens: int, history: Sequence[Exchange] = ()
+    ) -> Iterator[str | Usage]: ...
+
+
+def chat_messages(prompt: str, history: Sequence[Exchange] = ()) -> list[dict]:
+    """The conversation as user/assistant messages, the shape both the Messages and Chat APIs take."""
+    messages = []
+    for exchange in history:
+        messages += [{"role": "user", "content": exchange.prompt}, {"role": "assistant", "content": exchange.answer}]
+    messages.append({"role": "user", "content": prompt})
+    return messages
 
 
 def estimate_tokens(text: str) -> int:

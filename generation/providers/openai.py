@@ -4,14 +4,14 @@ Usage comes from the final chunk (``stream_options.include_usage``); servers tha
 option get estimated counts, marked ``estimated`` so the log says so.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import httpx2
 import openai
 from django.conf import settings
 
-from generation.providers.base import ErrorKind, ProviderError, Usage, estimate_tokens
+from generation.providers.base import ErrorKind, Exchange, ProviderError, Usage, chat_messages, estimate_tokens
 
 DEFAULT_MODEL = "llama3.2"
 
@@ -44,12 +44,14 @@ class OpenAIProvider:
     def __init__(self, model: str = ""):
         self.model = model or DEFAULT_MODEL
 
-    def stream(self, *, prompt: str, system: str, max_tokens: int) -> Iterator[str | Usage]:
+    def stream(
+        self, *, prompt: str, system: str, max_tokens: int, history: Sequence[Exchange] = ()
+    ) -> Iterator[str | Usage]:
         client = client_for(
             settings.OPENAI_API_KEY, settings.OPENAI_BASE_URL, settings.LLM_TIMEOUT_SECONDS, settings.LLM_MAX_RETRIES
         )
         messages = [{"role": "system", "content": system}] if system else []
-        messages.append({"role": "user", "content": prompt})
+        messages += chat_messages(prompt, history)
         text, usage, finish_reason = [], None, ""
         try:
             stream = client.chat.completions.create(
@@ -80,7 +82,7 @@ class OpenAIProvider:
             yield Usage(usage.prompt_tokens, usage.completion_tokens, finish_reason)
         else:
             yield Usage(
-                input_tokens=estimate_tokens(system) + estimate_tokens(prompt),
+                input_tokens=sum(estimate_tokens(message["content"]) for message in messages),
                 output_tokens=estimate_tokens("".join(text)),
                 stop_reason=finish_reason,
                 estimated=True,

@@ -18,7 +18,7 @@ RECENT_GENERATIONS = 10
 
 @register.inclusion_tag("generation/_team_documents.html", takes_context=True)
 def team_documents(context, workspace):
-    documents = workspace.team.documents.select_related("last_edited_by")[:RECENT_DOCUMENTS]
+    documents = workspace.team.documents.select_related("last_edited_by").defer("body")[:RECENT_DOCUMENTS]
     return {
         "workspace": workspace,
         "documents": documents,
@@ -29,13 +29,18 @@ def team_documents(context, workspace):
 
 @register.inclusion_tag("generation/_team_generations.html", takes_context=True)
 def team_generations(context, workspace):
-    generations = Generation.objects.filter(team=workspace.team).select_related("user")[:RECENT_GENERATIONS]
+    generations = Generation.objects.shown().filter(team=workspace.team).select_related("user")[:RECENT_GENERATIONS]
     return {"workspace": workspace, "generations": generations, "user": context.get("user")}
 
 
 @register.inclusion_tag("generation/_team_usage.html")
 def team_usage(workspace):
-    """Per-member usage this month, for those who may see it (nothing for the others)."""
+    """Per-member usage this month, for those who may see it (nothing for the others); tokens for staff only."""
     if not workspace.can(Action.VIEW_USAGE):
         return {"usage": None}
-    return {"workspace": workspace, "usage": stats.team_usage_this_month(workspace.team), "since": stats.month_start()}
+    return {
+        "workspace": workspace,
+        "usage": stats.team_usage_this_month(workspace.team),
+        "since": stats.month_start(),
+        "staff": workspace.user.is_staff,
+    }

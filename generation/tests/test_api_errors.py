@@ -210,15 +210,15 @@ def test_wrong_method_is_a_json_405(signed_in_client):
     assert_error(response, 405, "method_not_allowed")
 
 
-def test_wrong_method_with_an_api_key_still_carries_usage_headers(client, user):
-    _, raw_key = ApiKey.issue(user, "CLI")
+def test_wrong_method_with_an_api_key_still_carries_usage_headers(client, user_factory):
+    _, raw_key = ApiKey.issue(user_factory(plan=PRO.code), "CLI")
 
     response = client.get("/api/generate", headers={"Authorization": f"Bearer {raw_key}"})
 
     assert_error(response, 405, "method_not_allowed")
     assert response["Allow"] == "POST"
-    assert response["X-Usage-Limit"] == str(FREE.daily_generations)
-    assert response["X-Usage-Remaining"] == str(FREE.daily_generations)
+    assert response["X-Usage-Limit"] == str(PRO.daily_generations)
+    assert response["X-Usage-Remaining"] == str(PRO.daily_generations)
 
 
 def test_wrong_method_from_a_stranger_is_unauthorized(client):

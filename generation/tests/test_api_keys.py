@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts import api_keys
 from accounts.models import ApiKey, User
-from billing.plans import PRO
+from billing.plans import FREE, PRO, TEAM
 from generation.tests.conftest import post_generate
 
 pytestmark = pytest.mark.django_db
@@ -35,11 +35,59 @@ def test_bearer_key_generates_without_csrf_and_records_last_use(csrf_client, use
     assert user.generations.count() == 1
 
 
-def test_bearer_key_reads_usage(csrf_client, user):
+def test_bearer_key_reads_usage(csrf_client, user_factory):
+    user = user_factory(plan=TEAM.code)
     _, raw_key = ApiKey.issue(user, "CLI")
     response = csrf_client.get("/api/usage", headers=bearer(raw_key))
     assert response.status_code == 200
     assert response.json()["plan"] == user.plan
+
+
+@pytest.mark.parametrize("path", ["/api/generate", "/api/usage"])
+def test_a_free_users_key_is_refused_with_an_upgrade_link(csrf_client, user, path):
+    _, raw_key = ApiKey.issue(user, "Made before the plan changed")
+
+    if path == "/api/generate":
+        response = post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key))
+    else:
+        response = csrf_client.get(path, headers=bearer(raw_key))
+
+    assert response.status_code == 403
+    body = response.json()
+    assert body["error"] == "plan_required"
+    assert body["upgrade_url"] == reverse("pricing")
+    assert PRO.name in body["message"]
+    assert not user.generations.exists()
+
+
+@pytest.fixture
+def key_cache_expires(settings, monkeypatch):
+    """Lets API_KEY_CACHE_SECONDS pass for this process's cache of keys (accounts/api_keys.py): a
+    change made in the database (by a webhook, the admin, another process) applies after that."""
+    now = [1000.0]
+    monkeypatch.setattr(api_keys, "monotonic", lambda: now[0])
+
+    def expire():
+        now[0] += settings.API_KEY_CACHE_SECONDS
+
+    return expire
+
+
+def test_a_downgraded_users_keys_stop_until_they_upgrade_again(csrf_client, user_factory, key_cache_expires):
+    user = user_factory(plan=PRO.code)
+    _, raw_key = ApiKey.issue(user, "CI")
+    assert post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key)).status_code == 200
+
+    User.objects.filter(pk=user.pk).update(plan=FREE.code)
+    key_cache_expires()
+    refused = post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key))
+    User.objects.filter(pk=user.pk).update(plan=TEAM.code)
+    key_cache_expires()
+    restored = post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key))
+
+    assert refused.status_code == 403 and refused.json()["error"] == "plan_required"
+    assert restored.status_code == 200
+    assert user.generations.count() == 2
 
 
 @pytest.mark.parametrize(
@@ -100,17 +148,14 @@ def test_revoking_a_key_on_the_account_page_refuses_it_at_once(client, csrf_clie
     ids=["key revoked", "owner banned"],
 )
 def test_a_key_revoked_or_banned_by_another_process_is_refused_within_the_cache_time(
-    csrf_client, user_factory, settings, monkeypatch, change
+    csrf_client, user_factory, key_cache_expires, change
 ):
-    settings.API_KEY_CACHE_SECONDS = 2
-    now = [1000.0]
-    monkeypatch.setattr(api_keys, "monotonic", lambda: now[0])
     user = user_factory(plan=PRO.code)
     key, raw_key = ApiKey.issue(user, "CI")
     assert post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key)).status_code == 200
 
     change(key)  # in the database only, as another process would
-    now[0] += settings.API_KEY_CACHE_SECONDS
+    key_cache_expires()
 
     response = post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key))
     assert response.status_code == 401

@@ -115,6 +115,27 @@ def test_answer_is_appended_to_the_document(signed_in_client, user):
     assert Generation.objects.get().document == document
 
 
+def test_the_editor_places_the_answer_itself_when_it_asks_not_to_append(signed_in_client, user):
+    document = Document.objects.create(title="Notes", body="Existing text.", created_by=user)
+
+    response = post_generate(signed_in_client, {"prompt": "More", "document": document.pk, "append_to_document": False})
+
+    assert sse_events(response)[-1][0] == "done"
+    document.refresh_from_db()
+    assert (document.body, document.version) == ("Existing text.", 1)
+    assert Generation.objects.get().document == document
+
+
+def test_append_to_document_must_be_a_boolean(signed_in_client, user):
+    document = Document.objects.create(title="Notes", body="", created_by=user)
+
+    response = post_generate(signed_in_client, {"prompt": "More", "document": document.pk, "append_to_document": "no"})
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
+    assert not Generation.objects.exists()
+
+
 def test_someone_elses_document_is_not_found(signed_in_client, user_factory):
     document = Document.objects.create(title="Private", body="", created_by=user_factory())
 

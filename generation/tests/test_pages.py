@@ -128,8 +128,8 @@ def test_history_is_paginated(signed_in_client, user):
     first = signed_in_client.get("/history/").content.decode()
     second = signed_in_client.get("/history/", {"page": 2}).content.decode()
 
-    assert first.count("Prompt #") == HISTORY_PAGE_SIZE and "Page 1 of 2" in first
-    assert second.count("Prompt #") == 3 and "Prompt #000" in second
+    assert first.count('class="history-prompt"') == HISTORY_PAGE_SIZE and "Page 1 of 2" in first
+    assert second.count('class="history-prompt"') == 3 and "Prompt #000" in second
 
 
 def test_owner_sees_the_detail_page(signed_in_client, user):

@@ -3,14 +3,15 @@
 import pytest
 
 from generation.providers import ErrorKind, ProviderError, Usage, get_provider
+from generation.providers.base import Exchange
 from generation.providers.demo import LABEL, DemoProvider
 from tests.fake_llm import Failure
 
 
-def run(provider, prompt="Write about tea", system="", max_tokens=100):
+def run(provider, prompt="Write about tea", system="", max_tokens=100, history=()):
     """(deltas, usage) of one call; raises ProviderError like the real thing."""
     deltas, usage = [], None
-    for item in provider.stream(prompt=prompt, system=system, max_tokens=max_tokens):
+    for item in provider.stream(prompt=prompt, system=system, max_tokens=max_tokens, history=history):
         if isinstance(item, Usage):
             usage = item
         else:
@@ -155,3 +156,17 @@ def test_provider_is_chosen_by_settings(settings):
     assert (provider.name, provider.model) == ("openai", "qwen")
     settings.LLM_PROVIDER = "demo"
     assert get_provider().name == "demo"
+
+
+def test_demo_answers_in_markdown_and_revises_an_earlier_exchange(settings):
+    settings.DEMO_DELAY_SECONDS = 0
+    earlier = Exchange("A launch email", "Dear reader, we launch today.")
+
+    first, _ = run(DemoProvider(), prompt="A launch email", max_tokens=1000)
+    revised, usage = run(DemoProvider(), prompt="Make it shorter", max_tokens=1000, history=[earlier])
+
+    assert "## A first draft: A launch email" in "".join(first)
+    assert "## A revised draft: Make it shorter" in "".join(revised)
+    assert "\u201cA launch email\u201d" in "".join(revised)
+    assert "\n- a concrete example," in "".join(first)
+    assert usage.input_tokens > run(DemoProvider(), prompt="Make it shorter", max_tokens=1000)[1].input_tokens

@@ -11,9 +11,11 @@ window.inkwellApi = (function () {
     }
   }
 
-  function post(url, body, accept) {
+  // ``signal``: an AbortSignal, to stop reading a streamed answer.
+  function post(url, body, accept, signal) {
     return fetch(url, {
       method: "POST",
+      signal: signal,
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), Accept: accept || "application/json" },
       body: JSON.stringify(body),
