@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from accounts import api_keys
 from tests.factories import UserFactory
 from tests.fake_anthropic import FakeAnthropic
 from tests.fake_openai import FakeOpenAI
@@ -11,10 +12,13 @@ from tests.fake_openai import FakeOpenAI
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Rate limits (ours and allauth's) live in the cache; each test starts with none used."""
+    """Rate limits (ours and allauth's) live in the cache, API keys in each process's; each test
+    starts with none used and no key known."""
     cache.clear()
+    api_keys.known_keys.clear()
     yield
     cache.clear()
+    api_keys.known_keys.clear()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 
-from accounts import signups
+from accounts import api_keys, signups
 from accounts.forms import ApiKeyForm, DisconnectForm, LoginForm, NameForm, PersonalBrandVoiceForm
 from accounts.lifecycle import change_name
 from accounts.models import ApiKey
@@ -173,6 +173,7 @@ def api_key_revoke(request, pk):
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
+        api_keys.forget(key)  # other processes notice within API_KEY_CACHE_SECONDS
         messages.success(request, f"API key “{key.name}” revoked. Requests using it are refused from now on.")
     return redirect(reverse("account") + "#api-keys")
 

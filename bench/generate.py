@@ -6,7 +6,9 @@ The app runs as the Procfile's ``web:`` command (DEBUG off) on a socket bound to
 port 0, with the demo model at zero delay and the burst rate limit off, against the bench
 PostgreSQL database. Callers are Pro users with API keys (Bearer, as scripts call the API),
 taken in turn so no one reaches the daily limit. Queries per request are counted in-process
-with Django's CaptureQueriesContext (BEGIN and COMMIT count as queries).
+with Django's CaptureQueriesContext (BEGIN and COMMIT count as queries). CPU per request is
+read from /proc for gunicorn's workers and for the PostgreSQL backends of the bench database,
+so a busy machine shows as fewer requests per second rather than as more CPU per request.
 """
 
 import argparse
@@ -16,6 +18,7 @@ import os
 import sys
 import threading
 import time
+from pathlib import Path
 
 from bench.database import bench_users, configure
 from bench.server import procfile_command, production_env, web_server
@@ -54,19 +57,22 @@ def load(port, seconds, concurrency, make_request, statuses):
 
 
 def queries_per_request(keys):
+    """SQL queries of each kind of request, in-process. A key's first call looks the key up and
+    records its use; later calls within API_KEY_CACHE_SECONDS find it in the process's cache."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
     counts = {}
-    for label, path, body in (
-        ("/healthz", "/healthz", None),
-        ("/api/generate (stream: false)", "/api/generate", {"prompt": "Bench", "stream": False}),
-        ("/api/generate (stream: true)", "/api/generate", {"prompt": "Bench", "stream": True}),
-        ("/api/usage", "/api/usage", None),
+    for label, path, body, key in (
+        ("GET /healthz", "/healthz", None, None),
+        ("POST /api/generate stream:false, key's first call", "/api/generate", {"prompt": "Bench", "stream": False}, 0),
+        ("POST /api/generate stream:false, later calls", "/api/generate", {"prompt": "Bench", "stream": False}, 0),
+        ("POST /api/generate stream:true", "/api/generate", {"prompt": "Bench", "stream": True}, 0),
+        ("GET /api/usage", "/api/usage", None, 0),
     ):
-        headers = {"Authorization": f"Bearer {keys[0]}"}
+        headers = {} if key is None else {"Authorization": f"Bearer {keys[key]}"}
         with CaptureQueriesContext(connection) as queries:
             if body is None:
                 response = client.get(path, headers=headers)
@@ -79,22 +85,48 @@ def queries_per_request(keys):
     return counts
 
 
+def cpu_seconds(pids) -> float:
+    """User + system CPU time of these processes so far (those that have exited count nothing)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_backends() -> list[int]:
+    """Process ids of the PostgreSQL backends serving the bench database, this one excepted."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
     url = configure()
+    from accounts import api_keys
     from accounts.models import ApiKey
 
     users = bench_users(100, plan="pro")
     ApiKey.objects.filter(user__in=users).delete()
     keys = [ApiKey.issue(user, "bench")[1] for user in users]
 
-    print("SQL queries per request (in-process, Bearer key):")
-    for label, count in queries_per_request(keys).items():
-        print(f"  {label:<32}{count:>3}")
+    print("SQL queries per request (in-process, Bearer key; BEGIN and COMMIT count):")
+    queries = queries_per_request(keys)
+    for label, count in queries.items():
+        print(f"  {label:<52}{count:>3}")
     bench_users(100, plan="pro")
+    api_keys.known_keys.clear()
 
     def healthz(n):
         return "GET", "/healthz", None, {}
@@ -119,16 +151,28 @@ def main():
             # Interleaved, so a change in the machine's other load hits every kind of request alike.
             sent = dict.fromkeys(requests, 0)
             statuses = {label: {} for label in requests}
+            cpu = {label: [0.0, 0.0] for label in requests}  # app workers, PostgreSQL
             for _ in range(ROUNDS):
                 for label, make_request in requests.items():
+                    workers, backends = server.process_ids(), postgres_backends()
+                    before = cpu_seconds(workers), cpu_seconds(backends)
                     sent[label] += load(
                         server.port, args.seconds / ROUNDS, args.concurrency, make_request, statuses[label]
                     )
+                    backends = {*backends, *postgres_backends()}  # the pool may have opened some
+                    cpu[label][0] += cpu_seconds(workers) - before[0]
+                    cpu[label][1] += cpu_seconds(backends) - before[1]
         rates = {label: count / args.seconds for label, count in sent.items()}
+        print(f"{'':<34}{'req/s':>9}   CPU ms per request: app workers, PostgreSQL")
         for label, rate in rates.items():
-            print(f"{label:<34}{rate:>9,.0f} req/s   statuses {statuses[label]}")
+            workers_ms, postgres_ms = (1000 * seconds / max(sent[label], 1) for seconds in cpu[label])
+            print(f"{label:<34}{rate:>9,.0f}   {workers_ms:>5.2f} {postgres_ms:>5.2f}   statuses {statuses[label]}")
         ratio = rates["POST /api/generate stream:false"] / rates["GET /healthz"]
-        print(f"stream:false / healthz: {ratio:.2f}x")
+        print()
+        print(f"stream:false / healthz: {ratio:.2f}x (goal >= 0.5x)")
+        first = queries["POST /api/generate stream:false, key's first call"]
+        later = queries["POST /api/generate stream:false, later calls"]
+        print(f"SQL queries per stream:false call: {first} on a key's first call, {later} after (goal <= 6)")
     finally:
         bench_users(100, plan="pro")
         ApiKey.objects.filter(user__in=users).delete()

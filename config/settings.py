@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RequestBodyFirstMiddleware",
     "config.middleware.ProxyCountWarningMiddleware",
+    "config.middleware.ApiKeyFastLaneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -194,6 +195,10 @@ SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="")
 
 # Serving: a request body trickling in longer than this is answered 408 (docs/serving.md).
 REQUEST_BODY_TIMEOUT_SECONDS = env.float("REQUEST_BODY_TIMEOUT_SECONDS", default=30.0)
+
+# Seconds a process keeps an API key's owner before looking the key up again: a revoked key, a
+# ban or a plan change reaches API calls within this time (accounts/api_keys.py); 0 turns it off.
+API_KEY_CACHE_SECONDS = env.float("API_KEY_CACHE_SECONDS", default=2.0)
 
 # Generation
 USAGE_TIMEZONE = env("USAGE_TIMEZONE", default="UTC")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("contact/", views.contact, name="contact"),
     path("admin/login/", views.admin_login, name="admin_login"),  # staff sign in by code too
+    path("api/", include("generation.api_urls")),
     path("admin/", admin.site.urls),
     # Sign-in is passwordless: allauth's email-and-password page gives way to the email-code page.
     path("accounts/login/", RedirectView.as_view(pattern_name="login", query_string=True)),

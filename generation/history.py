@@ -64,7 +64,7 @@ def send_targets(user) -> list[SendTarget]:
         SendTarget(f"{NEW_DOCUMENT}{workspace.key}", f"A new document in {workspace.name}")
         for workspace in writable.values()
     ]
-    documents = documents_visible_to(user).order_by("-updated_at")[:SEND_TARGET_DOCUMENTS]
+    documents = documents_visible_to(user).only("title", "team_id").order_by("-updated_at")[:SEND_TARGET_DOCUMENTS]
     targets += [
         SendTarget(str(document.pk), f"{document.title} ({writable[document.team_id].name})")
         for document in documents

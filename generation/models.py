@@ -137,13 +137,19 @@ class Generation(models.Model):
 
     def save(self, *args, **kwargs):
         """A new generation records its model's current price, whichever code creates it."""
-        if self._state.adding and (self.input_price_per_mtok is None or self.output_price_per_mtok is None):
+        if self._state.adding:
+            self.record_model_price()
+        super().save(*args, **kwargs)
+
+    def record_model_price(self) -> None:
+        """Fill in the model's current price where none is set; every new row gets it (``save()``,
+        and the quota's single-statement insert in generation/quota.py)."""
+        if self.input_price_per_mtok is None or self.output_price_per_mtok is None:
             input_price, output_price = pricing.price_per_mtok(self.model)
             if self.input_price_per_mtok is None:
                 self.input_price_per_mtok = input_price
             if self.output_price_per_mtok is None:
                 self.output_price_per_mtok = output_price
-        super().save(*args, **kwargs)
 
 
 class LimitHit(models.Model):

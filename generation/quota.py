@@ -15,8 +15,9 @@ PostgreSQL takes the row lock of the conflicting row for the DO UPDATE and re-ch
 concurrent reservations can never both see the last free unit. The first reservation of
 the day is an INSERT, and the unique constraint ``dailyusage_unique_user_day`` makes a
 concurrent first INSERT wait and then take the UPDATE path. On SQLite the write lock taken
-at BEGIN (transaction_mode IMMEDIATE) serialises writers. The transaction ends right after
-the statement and the Generation row are written: no lock is held while the model runs, and
+at BEGIN (transaction_mode IMMEDIATE) serialises writers. On PostgreSQL the Generation row is
+inserted by the same statement, from its RETURNING row (one round trip, committed on its own);
+on SQLite both writes share a transaction. Either way no lock is held while the model runs, and
 ``release_connection()`` gives the connection itself back to the pool until the commit or
 refund needs one again (docs/serving.md).
 """
@@ -24,10 +25,11 @@ refund needs one again (docs/serving.md).
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -116,16 +118,25 @@ def take_unit(user_id: int, day: date, limit: int) -> int | None:
     return row[0] if row else None
 
 
+# PostgreSQL: the unit and the pending Generation row in one statement, so one round trip and
+# no BEGIN/COMMIT of its own. The row is inserted from the unit's RETURNING: no unit, no row.
+RESERVE_WITH_GENERATION_SQL = """
+WITH unit AS ({reserve}),
+generation AS (INSERT INTO {generations} ({columns}) SELECT {values} FROM unit RETURNING id)
+SELECT unit.used, generation.id FROM unit, generation
+"""
+
+
 def reserve(user, plan: Plan, **generation_fields) -> tuple[Generation, UsageStatus]:
-    """Reserve one unit of today's quota and open its pending Generation, in one short transaction.
+    """Reserve one unit of today's quota and open its pending Generation, atomically.
 
     Returns the Generation and where the user stands with this unit counted (read from the
     counter's RETURNING, so answering the caller costs no further query). Raises LimitReached
-    (and writes nothing) when the plan's daily limit is used up. The Generation row is created
-    in the same transaction as the unit, so every reserved unit has exactly one row, and a
-    crash between the two is impossible. Unlimited plans skip the counter (one INSERT, and
-    their status reports ``used`` 0 rather than read the counter); their generations are
-    still logged.
+    (and writes nothing) when the plan's daily limit is used up. The Generation row is written
+    in the same statement (PostgreSQL) or transaction (SQLite) as the unit, so every reserved
+    unit has exactly one row, and a crash between the two is impossible. Unlimited plans skip
+    the counter (one INSERT, and their status reports ``used`` 0 rather than read the counter);
+    their generations are still logged.
     """
     if plan.is_unlimited:
         generation = Generation.objects.create(user=user, plan=plan.code, **generation_fields)
@@ -134,13 +145,66 @@ def reserve(user, plan: Plan, **generation_fields) -> tuple[Generation, UsageSta
         )
         return generation, status_for(plan, used=0)
     day = usage_day()
-    with transaction.atomic():
-        # The row is written first so the counter's row lock, taken last, is held only until COMMIT.
-        generation = Generation.objects.create(user=user, plan=plan.code, charged_day=day, **generation_fields)
-        used = take_unit(user.pk, day, plan.daily_generations)
-        if used is None:
-            raise LimitReached(usage_status(user, plan))  # rolls the Generation row back
+    generation = Generation(user=user, plan=plan.code, charged_day=day, **generation_fields)
+    if connection.vendor == "postgresql":
+        used = take_unit_with_generation(generation, plan.daily_generations)
+    else:
+        used = save_and_take_unit(generation, plan.daily_generations)
+    if used is None:
+        raise LimitReached(usage_status(user, plan))
     return generation, status_for(plan, used)
+
+
+def take_unit_with_generation(generation: Generation, limit: int) -> int | None:
+    """take_unit() for ``generation.user`` on ``generation.charged_day``, inserting ``generation``
+    in the same statement if the unit was granted; the new count, or None (nothing written).
+
+    The row's values come from the model's own fields as ``save()`` would write them (defaults,
+    ``auto_now_add``, the model's price), without compiling an ORM query on every call.
+    """
+    generation.record_model_price()
+    database = this_thread_connection()
+    sql, fields = reserve_with_generation_statement()
+    values = [field.get_db_prep_save(field.pre_save(generation, add=True), database) for field in fields]
+    with database.cursor() as cursor:
+        cursor.execute(sql, [generation.user_id, generation.charged_day, limit, *values])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    used, generation.pk = row
+    generation._state.adding, generation._state.db = False, database.alias
+    return used
+
+
+@cache
+def reserve_with_generation_statement() -> tuple[str, list]:
+    """RESERVE_WITH_GENERATION_SQL for the Generation model, and the fields its values are for."""
+    fields = [field for field in Generation._meta.local_concrete_fields if field is not Generation._meta.auto_field]
+    sql = RESERVE_WITH_GENERATION_SQL.format(
+        reserve=RESERVE_SQL.format(table=DailyUsage._meta.db_table),
+        generations=Generation._meta.db_table,
+        columns=", ".join(this_thread_connection().ops.quote_name(field.column) for field in fields),
+        values=", ".join(["%s"] * len(fields)),
+    )
+    return sql, fields
+
+
+def save_and_take_unit(generation: Generation, limit: int) -> int | None:
+    """take_unit_with_generation() in two statements and a transaction, for SQLite."""
+    with transaction.atomic():
+        # The row is written first so the counter's write lock, taken last, is held only until COMMIT.
+        generation.save()
+        used = take_unit(generation.user_id, generation.charged_day, limit)
+        if used is None:
+            transaction.set_rollback(True)  # no unit, no row
+    return used
+
+
+def this_thread_connection():
+    """The default database's connection object itself. ``django.db.connection`` is a proxy that
+    looks the connection up on every attribute read, and the per-field value conversions read it
+    a few dozen times per call."""
+    return connections[DEFAULT_DB_ALIAS]
 
 
 UPDATE_SQL = "UPDATE {table} SET {assignments} WHERE id = %s"
@@ -157,12 +221,13 @@ def commit(generation: Generation, **fields) -> None:
     for name, value in fields.items():
         setattr(generation, name, value)
     model_fields = [Generation._meta.get_field(name) for name in fields]
+    database = this_thread_connection()
     sql = UPDATE_SQL.format(
         table=Generation._meta.db_table,
-        assignments=", ".join(f"{connection.ops.quote_name(field.column)} = %s" for field in model_fields),
+        assignments=", ".join(f"{database.ops.quote_name(field.column)} = %s" for field in model_fields),
     )
-    values = [field.get_db_prep_save(getattr(generation, field.attname), connection) for field in model_fields]
-    with connection.cursor() as cursor:
+    values = [field.get_db_prep_save(getattr(generation, field.attname), database) for field in model_fields]
+    with database.cursor() as cursor:
         cursor.execute(sql, [*values, generation.pk])
 
 

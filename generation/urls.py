@@ -1,6 +1,6 @@
-from django.urls import path, re_path
+from django.urls import path
 
-from generation import account_views, api, views
+from generation import account_views, views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -13,7 +13,4 @@ urlpatterns = [
     path("teams/<slug:slug>/history/", views.team_history, name="team_history"),
     path("account/export/", account_views.account_export, name="account_export"),
     path("account/delete/", account_views.account_delete, name="account_delete"),
-    path("api/generate", api.generate, name="api_generate"),
-    path("api/usage", api.usage, name="api_usage"),
-    re_path(r"^api/", api.not_found),
 ]

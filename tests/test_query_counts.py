@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import Invitation, Membership
+from accounts.models import ApiKey, Invitation, Membership
+from billing.plans import PRO
 from generation.models import Generation
 from tests.factories import DocumentFactory, TeamFactory, UserFactory
 
@@ -87,3 +88,21 @@ def test_a_page_costs_the_same_with_1_or_50_of_everything(client, page):
         client.force_login(user)
         counts.append(queries(client, page.format(**ids)))
     assert counts[0] == counts[1], f"{page}: {counts[0]} queries with 1 of everything, {counts[1]} with 50"
+
+
+def test_an_api_generation_without_streaming_costs_at_most_6_queries(client):
+    """The per-call cost bounds how many API calls a process serves a second (docs/serving.md).
+    Counted on a key's first call, when its owner is looked up and its last use recorded."""
+    user = UserFactory(plan=PRO.code)
+    _, raw_key = ApiKey.issue(user, "CI")
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            "/api/generate",
+            {"prompt": "A tagline", "stream": False},
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {raw_key}"},
+        )
+
+    assert response.status_code == 200
+    assert len(captured) <= 6, "\n".join(query["sql"] for query in captured)

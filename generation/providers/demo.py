@@ -51,9 +51,10 @@ class DemoProvider:
         stop_reason = "end_turn"
         if len(words) > max_tokens:
             words, stop_reason = words[:max_tokens], "max_tokens"
+        delay = settings.DEMO_DELAY_SECONDS  # read once: a setting costs a lookup on every read
         for index, word in enumerate(words):
-            if index and settings.DEMO_DELAY_SECONDS:
-                time.sleep(settings.DEMO_DELAY_SECONDS)
+            if index and delay:
+                time.sleep(delay)
             yield word if index == 0 else " " + word
         yield Usage(
             input_tokens=estimate_tokens(system)

@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import api_keys
 from accounts.models import ApiKey, User
 from billing.plans import FREE, PRO, TEAM
 from generation.tests.conftest import post_generate
@@ -59,14 +60,29 @@ def test_a_free_users_key_is_refused_with_an_upgrade_link(csrf_client, user, pat
     assert not user.generations.exists()
 
 
-def test_a_downgraded_users_keys_stop_until_they_upgrade_again(csrf_client, user_factory):
+@pytest.fixture
+def key_cache_expires(settings, monkeypatch):
+    """Lets API_KEY_CACHE_SECONDS pass for this process's cache of keys (accounts/api_keys.py): a
+    change made in the database (by a webhook, the admin, another process) applies after that."""
+    now = [1000.0]
+    monkeypatch.setattr(api_keys, "monotonic", lambda: now[0])
+
+    def expire():
+        now[0] += settings.API_KEY_CACHE_SECONDS
+
+    return expire
+
+
+def test_a_downgraded_users_keys_stop_until_they_upgrade_again(csrf_client, user_factory, key_cache_expires):
     user = user_factory(plan=PRO.code)
     _, raw_key = ApiKey.issue(user, "CI")
     assert post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key)).status_code == 200
 
     User.objects.filter(pk=user.pk).update(plan=FREE.code)
+    key_cache_expires()
     refused = post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key))
     User.objects.filter(pk=user.pk).update(plan=TEAM.code)
+    key_cache_expires()
     restored = post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key))
 
     assert refused.status_code == 403 and refused.json()["error"] == "plan_required"
@@ -107,3 +123,40 @@ def test_bad_key_wins_over_a_valid_session(user):
     client.force_login(user)
     response = post_generate(client, {"prompt": "Hello"}, **bearer("ink_wrong"))
     assert response.status_code == 401
+
+
+def test_revoking_a_key_on_the_account_page_refuses_it_at_once(client, csrf_client, user_factory):
+    """Even right after a call, when this process remembers the key."""
+    user = user_factory(plan=PRO.code)
+    key, raw_key = ApiKey.issue(user, "CI")
+    assert post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key)).status_code == 200
+
+    client.force_login(user)
+    client.post(reverse("api_key_revoke", args=[key.pk]))
+    response = post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key))
+
+    assert response.status_code == 401
+    assert user.generations.count() == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda key: ApiKey.objects.filter(pk=key.pk).update(revoked_at=timezone.now()),
+        lambda key: User.objects.filter(pk=key.user_id).update(is_active=False),
+    ],
+    ids=["key revoked", "owner banned"],
+)
+def test_a_key_revoked_or_banned_by_another_process_is_refused_within_the_cache_time(
+    csrf_client, user_factory, key_cache_expires, change
+):
+    user = user_factory(plan=PRO.code)
+    key, raw_key = ApiKey.issue(user, "CI")
+    assert post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key)).status_code == 200
+
+    change(key)  # in the database only, as another process would
+    key_cache_expires()
+
+    response = post_generate(csrf_client, {"prompt": "Hello", "stream": False}, **bearer(raw_key))
+    assert response.status_code == 401
+    assert user.generations.count() == 1

@@ -2,12 +2,11 @@
 
 Many threads, each with its own database connection, hit POST /api/generate for one user at
 the same moment (released together by a barrier). Exactly the plan's limit may succeed. The
-control runs the same scenario through a naive read-then-write quota and is expected to
-over-grant, which shows these tests can fail.
+control runs the same requests through a naive read-then-write quota, with every read forced
+before any write, and shows it over-grants: what these tests would catch.
 """
 
 import threading
-import time
 
 import pytest
 from django.db import connection, transaction
@@ -83,23 +82,33 @@ def test_pro_user_gets_exactly_the_daily_limit_when_racing_past_it(user_factory)
     assert_exactly_limit_granted(user_factory(plan=PRO.code), PRO, requests=PRO.daily_generations + 50)
 
 
-def naive_take_unit(user_id, day, limit):
-    """The bug the real quota prevents: read the count, decide, then write."""
-    with transaction.atomic():
-        row, _ = DailyUsage.objects.get_or_create(user_id=user_id, day=day)
-        if row.used >= limit:
-            return None
-        time.sleep(0.01)  # the gap between read and write that concurrent requests slip through
-        DailyUsage.objects.filter(pk=row.pk).update(used=F("used") + 1)
-        return row.used + 1
+def naive_reserve(barrier: threading.Barrier):
+    """The bug the real quota prevents: read the count, decide, then write. ``barrier`` holds every
+    request between its read and its write until all have read, so they all decide on the same count."""
+
+    def reserve(user, plan, **generation_fields):
+        day = quota.usage_day()
+        with transaction.atomic():
+            row = DailyUsage.objects.get(user=user, day=day)
+            if row.used >= plan.daily_generations:
+                raise quota.LimitReached(quota.status_for(plan, row.used))
+            barrier.wait()
+            DailyUsage.objects.filter(pk=row.pk).update(used=F("used") + 1)
+            generation = Generation.objects.create(user=user, plan=plan.code, charged_day=day, **generation_fields)
+        return generation, quota.status_for(plan, row.used + 1)
+
+    return reserve
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="control: a read-then-write quota over-grants under concurrency"
-)
 def test_control_naive_read_then_write_quota_over_grants(user_factory, monkeypatch):
+    """The same requests and counts as above catch a quota that checks before it writes: with one
+    unit left, every simultaneous request is granted."""
     user = user_factory(plan=FREE.code)
-    DailyUsage.objects.create(user=user, day=quota.usage_day(), used=0)
-    monkeypatch.setattr(quota, "take_unit", naive_take_unit)
+    DailyUsage.objects.create(user=user, day=quota.usage_day(), used=FREE.daily_generations - 1)
+    requests = min(5, pool_size())  # all at the barrier at once: each holds a pooled connection there
+    monkeypatch.setattr(quota, "reserve", naive_reserve(threading.Barrier(requests, timeout=30)))
 
-    assert_exactly_limit_granted(user, FREE, requests=100)
+    statuses = hammer(user, requests)
+
+    assert statuses == [200] * requests
+    assert DailyUsage.objects.get(user=user).used == FREE.daily_generations - 1 + requests
