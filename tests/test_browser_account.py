@@ -13,16 +13,11 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.models import ApiKey, User
+from tests.browser_session import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CODE_LINE = re.compile(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", re.MULTILINE)
-
-
-def sign_in(page, client, user, live_server):
-    client.force_login(user)
-    session = client.cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
 
 
 def test_a_user_changes_their_email_with_a_code_sent_to_the_new_address(page, client, user, live_server):

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from billing.plans import FREE
 from generation.models import DailyUsage, Generation
 from generation.quota import usage_day
+from tests.browser_session import sign_in
 from tests.fake_llm import Failure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,13 +21,6 @@ def demo_model(settings):
     settings.DEMO_DELAY_SECONDS = 0.03  # slow enough to see the stream arrive in pieces
     settings.RATE_LIMIT_PER_MINUTE = 0
     return settings
-
-
-def sign_in(page, client, user, live_server):
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def generate(page, prompt):

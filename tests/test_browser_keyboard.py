@@ -9,14 +9,9 @@ from billing.plans import FREE
 from generation.models import DailyUsage
 from generation.quota import usage_day
 from tests.axe import blocking_violations
+from tests.browser_session import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, client, user, live_server):
-    client.force_login(user)
-    session = client.cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
 
 
 def test_on_a_phone_the_menu_opens_from_the_keyboard_and_marks_the_current_page(page, client, user, live_server):

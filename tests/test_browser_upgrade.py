@@ -15,6 +15,7 @@ from billing.plans import FREE
 from generation.models import DailyUsage
 from generation.quota import usage_day
 from tests import fake_stripe
+from tests.browser_session import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,12 +32,6 @@ def stripe_server(settings, monkeypatch, live_server):
     server.webhook_url = f"{live_server.url}/stripe/webhook/{endpoint.djstripe_uuid}/"
     yield server
     server.stop()
-
-
-def sign_in(page, client, user, live_server):
-    client.force_login(user)
-    session = client.cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
 
 
 def generate(page, prompt):
