@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import BadHeaderError, send_mail
 from django.db import transaction
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -133,21 +134,28 @@ def check_email_caps(team, email: str, inviter, invitation=None) -> None:
             raise TeamError(
                 f"The invitation to {email} was sent a moment ago; you can resend it in {_plural(minutes, 'minute')}."
             )
-    if sent.filter(email__iexact=email).count() >= plans.INVITATION_EMAILS_PER_ADDRESS_PER_DAY:
+    # Every cap counted in one query over the last day's emails.
+    counts = sent.aggregate(
+        to_address=Count("pk", filter=Q(email__iexact=email)),
+        by_inviter_hour=Count("pk", filter=Q(sent_by=inviter, sent_at__gt=hour_ago)),
+        by_inviter_day=Count("pk", filter=Q(sent_by=inviter)),
+        by_team=Count("pk", filter=Q(team=team)),
+    )
+    if counts["to_address"] >= plans.INVITATION_EMAILS_PER_ADDRESS_PER_DAY:
         raise TeamError(
             f"{email} has received {plans.INVITATION_EMAILS_PER_ADDRESS_PER_DAY} invitation emails today; "
             "try again tomorrow."
         )
-    if sent.filter(sent_by=inviter, sent_at__gt=hour_ago).count() >= plans.INVITATION_EMAILS_PER_INVITER_PER_HOUR:
+    if counts["by_inviter_hour"] >= plans.INVITATION_EMAILS_PER_INVITER_PER_HOUR:
         raise TeamError(
             f"You have sent {plans.INVITATION_EMAILS_PER_INVITER_PER_HOUR} invitation emails in the last hour; "
             "try again in an hour."
         )
-    if sent.filter(sent_by=inviter).count() >= plans.INVITATION_EMAILS_PER_INVITER_PER_DAY:
+    if counts["by_inviter_day"] >= plans.INVITATION_EMAILS_PER_INVITER_PER_DAY:
         raise TeamError(
             f"You have sent {plans.INVITATION_EMAILS_PER_INVITER_PER_DAY} invitation emails today; try again tomorrow."
         )
-    if sent.filter(team=team).count() >= plans.INVITATION_EMAILS_PER_TEAM_PER_DAY:
+    if counts["by_team"] >= plans.INVITATION_EMAILS_PER_TEAM_PER_DAY:
         raise TeamError(
             f"{team.name} has sent {plans.INVITATION_EMAILS_PER_TEAM_PER_DAY} invitation emails today; "
             "try again tomorrow."

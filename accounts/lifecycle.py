@@ -5,9 +5,9 @@ Generations, documents and Stripe belong to apps to the right of accounts, so th
 is orchestrated in ``generation/account_lifecycle.py``, which calls these functions.
 """
 
-from allauth.usersessions.models import UserSession
 from django.db.models import Count
 
+from accounts import moderation
 from accounts.models import Membership, Team
 
 
@@ -80,14 +80,6 @@ def check_deletable(user, confirmation: str) -> None:
         )
 
 
-def end_all_sessions(user) -> int:
-    """Sign the user out everywhere (each session is removed from the session store)."""
-    sessions = list(UserSession.objects.filter(user=user))
-    for session in sessions:
-        session.end()
-    return len(sessions)
-
-
 def delete_sign_in_side(user) -> None:
     """Delete the user's sessions, API keys, the teams they alone belong to, and the user; email
     addresses, connected accounts and memberships go with the user. Call inside a transaction,
@@ -96,7 +88,7 @@ def delete_sign_in_side(user) -> None:
     blocking = teams_blocking_deletion(user)
     if blocking:
         raise AccountNotDeleted(f"“{blocking[0].name}” has other members now; transfer it first.")
-    end_all_sessions(user)
+    moderation.end_sessions([user])
     user.api_keys.all().delete()
     owned_teams(user).delete()
     user.delete()
