@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 from accounts.permissions import Action, NotAllowed
 from accounts.workspaces import NotAMember, workspace_for, workspace_of, workspaces_for
 from generation.documents import append_to_document, documents_visible_to, open_document
+from generation.ids import parse_id
 from generation.models import Document, Generation
 
 # "Send to document" lists at most this many existing documents, most recently edited first.
@@ -89,8 +90,9 @@ def send_to_document(user, generation: Generation, target: str) -> Document:
             created_by=user,
             last_edited_by=user,
         )
-    if not (target.isascii() and target.isdigit()):
+    pk = parse_id(target)
+    if pk is None:
         raise NotAllowed("Choose a document.")
-    document, workspace = open_document(user, int(target))
+    document, workspace = open_document(user, pk)
     workspace.require(Action.EDIT_DOCUMENTS)
     return append_to_document(document, generation.output, user)

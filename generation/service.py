@@ -38,6 +38,7 @@ from accounts.permissions import Action
 from accounts.workspaces import NotAMember, Workspace, personal_workspace, team_workspace
 from generation import history, metrics, quota
 from generation.documents import append_to_document, documents_visible_to
+from generation.ids import is_id, parse_id
 from generation.models import Document, Generation
 from generation.providers import ErrorKind, ProviderError, Usage, get_provider
 from generation.providers.base import Exchange, estimate_tokens
@@ -168,11 +169,10 @@ def resolve_document(workspace: Workspace, document_id) -> Document | None:
     """The document the answer is appended to: one the caller may see and write, in the same workspace."""
     if document_id in (None, ""):
         return None
-    # isdigit() alone lets "²" (int() fails) and "١٢" through; an id is ASCII digits.
-    if isinstance(document_id, bool) or not (str(document_id).isascii() and str(document_id).isdigit()):
+    if not is_id(document_id):
         raise InvalidRequest('"document" must be a document id.')
-    pk = int(document_id)
-    document = documents_visible_to(workspace.user).filter(pk=pk).first() if pk < 2**63 else None
+    pk = parse_id(document_id)
+    document = documents_visible_to(workspace.user).filter(pk=pk).first() if pk is not None else None
     if document is None:
         raise DocumentNotFound("No such document.")
     if document.team_id != workspace.team_id:
@@ -186,10 +186,10 @@ def resolve_parent(user, parent_id) -> Generation | None:
     """The earlier generation a refinement continues: one the caller may see (history.may_see), with an answer."""
     if parent_id in (None, ""):
         return None
-    if isinstance(parent_id, bool) or not (str(parent_id).isascii() and str(parent_id).isdigit()):
+    if not is_id(parent_id):
         raise InvalidRequest('"parent" must be a generation id.')
-    pk = int(parent_id)
-    parent = history.visible_generation(user, pk) if pk < 2**63 else None
+    pk = parse_id(parent_id)
+    parent = history.visible_generation(user, pk) if pk is not None else None
     if parent is None:
         raise GenerationNotFound("No such generation.")
     if not parent.output.strip():

@@ -16,6 +16,7 @@ from accounts.workspaces import PERSONAL, NotAMember, team_view, workspace_for, 
 from billing.plans import TRIAL_DAYS, upgrade_for
 from generation import history, prompt_templates, quota, stats
 from generation.documents import documents_visible_to
+from generation.ids import parse_id
 from generation.models import Generation
 
 HISTORY_PAGE_SIZE = 20
@@ -47,10 +48,10 @@ def _status_context(request, workspace) -> dict:
 
 def _generation_from_query(request, name) -> Generation | None:
     """The generation ``?<name>=<id>`` names, if the user may see it."""
-    value = request.GET.get(name, "")
-    if not (value.isascii() and value.isdigit()) or int(value) >= 2**63:
+    pk = parse_id(request.GET.get(name, ""))
+    if pk is None:
         return None
-    return history.visible_generation(request.user, int(value), Generation.objects.select_related("team"))
+    return history.visible_generation(request.user, pk, Generation.objects.select_related("team"))
 
 
 def _earlier_answer(generation) -> dict:
@@ -65,7 +66,7 @@ def picker_documents(user, selected: str) -> list:
     URL), titles only, sorted by title; the documents page lists them all."""
     visible = documents_visible_to(user).select_related("team").only("title", "team_id", "team__slug")
     documents = list(visible.order_by("-updated_at", "-pk")[:PICKER_DOCUMENTS])
-    wanted = int(selected) if selected.isascii() and selected.isdigit() and int(selected) < 2**63 else None
+    wanted = parse_id(selected)
     if wanted is not None and all(document.pk != wanted for document in documents):
         documents += list(visible.filter(pk=wanted))
     return sorted(documents, key=lambda document: document.title.lower())
@@ -119,9 +120,9 @@ def generate_status(request):
     context = _status_context(request, _chosen_workspace(request))
     context["limit_reached"] = request.GET.get("limit_reached") == "1"
     context["stopped"] = request.GET.get("stopped") == "1"
-    generation_id = request.GET.get("generation", "")
-    if generation_id.isascii() and generation_id.isdigit():
-        context["generation"] = Generation.objects.filter(user=request.user, pk=int(generation_id)).first()
+    generation_id = parse_id(request.GET.get("generation", ""))
+    if generation_id is not None:
+        context["generation"] = Generation.objects.filter(user=request.user, pk=generation_id).first()
     return render(request, "generation/generate.html#status", context)
 
 
@@ -226,9 +227,9 @@ def team_history(request, workspace):
         .select_related("user", "document")
         .defer("document__body")
     )
-    member_filter = request.GET.get("member", "")
-    if member_filter.isascii() and member_filter.isdigit():
-        generations = generations.filter(user_id=int(member_filter))
+    member_filter = parse_id(request.GET.get("member", ""))
+    if member_filter is not None:
+        generations = generations.filter(user_id=member_filter)
     page = Paginator(generations, TEAM_HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     members = workspace.team.memberships.select_related("user").order_by("user__email")
     return render(
