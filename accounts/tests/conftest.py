@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from accounts.tests import oauth
+from tests.factories import TeamFactory, UserFactory
 
 CODE_LINE = re.compile(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", re.MULTILINE)
 
@@ -36,6 +37,18 @@ def sign_in_by_code(client, email):
     response = request_code(client, email)
     assert response.status_code == 302, response.content
     return client.post(response["Location"], {"code": last_code(email)})
+
+
+@pytest.fixture
+def owner(db):
+    """A Team-plan user who owns ``team``."""
+    return UserFactory(plan="team")
+
+
+@pytest.fixture
+def team(owner):
+    """The team "Acme Writers" (slug ``acme``), owned by ``owner``."""
+    return TeamFactory(owner=owner, name="Acme Writers", slug="acme")
 
 
 @pytest.fixture

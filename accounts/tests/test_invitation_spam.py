@@ -12,19 +12,9 @@ from django.utils import timezone
 
 from accounts.models import Invitation, Team
 from billing import plans
-from tests.factories import TeamFactory, UserFactory
+from tests.factories import TeamFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def owner():
-    return UserFactory(plan="team")
-
-
-@pytest.fixture
-def team(owner):
-    return TeamFactory(owner=owner, name="Acme Writers", slug="acme")
 
 
 def invite(client, slug="acme", email="colleague@example.com"):

@@ -15,16 +15,6 @@ from tests.factories import TeamFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def owner():
-    return UserFactory(plan="team")
-
-
-@pytest.fixture
-def team(owner):
-    return TeamFactory(owner=owner, name="Acme Writers", slug="acme")
-
-
 def invite(client, owner, email="colleague@example.com", role="member"):
     client.force_login(owner)
     response = client.post("/teams/acme/invitations/", {"email": email, "role": role})

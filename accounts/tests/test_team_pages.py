@@ -24,11 +24,6 @@ def owner():
 
 
 @pytest.fixture
-def team(owner):
-    return TeamFactory(owner=owner, name="Acme Writers", slug="acme")
-
-
-@pytest.fixture
 def member(team):
     user = UserFactory(name="Mia Member")
     Membership.objects.create(team=team, user=user, role="member")

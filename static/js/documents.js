@@ -396,30 +396,9 @@
   undoButton.addEventListener("click", () => undoState && undo());
 
   async function readStream(response, onEvent) {
-    const reader = response.body.getReader();
-    activeReader = reader;
-    const decoder = new TextDecoder();
-    let buffer = "";
-    for (;;) {
-      const chunk = await reader.read();
-      if (chunk.done) {
-        activeReader = null;
-        return;
-      }
-      buffer += decoder.decode(chunk.value, { stream: true });
-      let boundary;
-      while ((boundary = buffer.indexOf("\n\n")) !== -1) {
-        const raw = buffer.slice(0, boundary);
-        buffer = buffer.slice(boundary + 2);
-        let name = "message";
-        let data = "";
-        raw.split("\n").forEach((line) => {
-          if (line.startsWith("event: ")) name = line.slice(7);
-          else if (line.startsWith("data: ")) data += line.slice(6);
-        });
-        if (data) onEvent(name, JSON.parse(data));
-      }
-    }
+    activeReader = response.body.getReader();
+    await window.inkwellApi.readEvents(activeReader, onEvent);
+    activeReader = null;
   }
 
   // The answer streamed in, or part of it: the writer decides whether to keep it.

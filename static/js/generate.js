@@ -151,29 +151,6 @@
     button.focus();
   }
 
-  async function readStream(response, onEvent) {
-    var reader = response.body.getReader();
-    var decoder = new TextDecoder();
-    var buffer = "";
-    for (;;) {
-      var chunk = await reader.read();
-      if (chunk.done) break;
-      buffer += decoder.decode(chunk.value, { stream: true });
-      var boundary;
-      while ((boundary = buffer.indexOf("\n\n")) !== -1) {
-        var raw = buffer.slice(0, boundary);
-        buffer = buffer.slice(boundary + 2);
-        var name = "message";
-        var data = "";
-        raw.split("\n").forEach(function (line) {
-          if (line.indexOf("event: ") === 0) name = line.slice(7);
-          else if (line.indexOf("data: ") === 0) data += line.slice(6);
-        });
-        if (data) onEvent(name, JSON.parse(data));
-      }
-    }
-  }
-
   // One attempt. The card keeps the last good answer until the new one's first words arrive, and gets
   // it back if the attempt is refused or refunded.
   async function run(body) {
@@ -192,7 +169,7 @@
         id = response.headers.get("X-Generation-Id");
         document.getElementById("answer-meta").textContent = "";
         refreshStatus(null); // the unit is taken when the answer starts: the meter says so at once
-        await readStream(response, function (name, data) {
+        await window.inkwellApi.readEvents(response.body.getReader(), function (name, data) {
           if (name === "delta") {
             if (!started) {
               started = true;
