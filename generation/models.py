@@ -79,9 +79,13 @@ class Generation(models.Model):
         COMPLETED = "completed", "Completed"
         FAILED = "failed", "Failed"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generations")
+    # No single-column indexes on user and team: the (user, -created_at) and (team, -created_at)
+    # indexes in Meta serve every lookup by either, and each index is one more write per generation.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generations", db_index=False
+    )
     team = models.ForeignKey(
-        "accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="generations"
+        "accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="generations", db_index=False
     )
     document = models.ForeignKey(Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="generations")
     parent = models.ForeignKey(
@@ -94,7 +98,9 @@ class Generation(models.Model):
     )
     prompt = models.TextField()
     output = models.TextField(blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    # Not indexed: every query on status also narrows by owner or by created_at, and with no index on
+    # it the commit's UPDATE (status, output, tokens) can be a HOT update that touches no index.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     plan = models.CharField(max_length=16, help_text="The plan the generation ran under.")
     provider = models.CharField(max_length=20)
     model = models.CharField(max_length=100)

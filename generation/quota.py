@@ -220,15 +220,23 @@ def commit(generation: Generation, **fields) -> None:
     fields.setdefault("finished_at", timezone.now())
     for name, value in fields.items():
         setattr(generation, name, value)
-    model_fields = [Generation._meta.get_field(name) for name in fields]
     database = this_thread_connection()
-    sql = UPDATE_SQL.format(
-        table=Generation._meta.db_table,
-        assignments=", ".join(f"{database.ops.quote_name(field.column)} = %s" for field in model_fields),
-    )
+    sql, model_fields = update_statement(tuple(fields))
     values = [field.get_db_prep_save(getattr(generation, field.attname), database) for field in model_fields]
     with database.cursor() as cursor:
         cursor.execute(sql, [*values, generation.pk])
+
+
+@cache
+def update_statement(names: tuple[str, ...]) -> tuple[str, list]:
+    """UPDATE_SQL for these Generation fields (a handful of combinations), and the fields themselves."""
+    model_fields = [Generation._meta.get_field(name) for name in names]
+    quote_name = this_thread_connection().ops.quote_name
+    sql = UPDATE_SQL.format(
+        table=Generation._meta.db_table,
+        assignments=", ".join(f"{quote_name(field.column)} = %s" for field in model_fields),
+    )
+    return sql, model_fields
 
 
 def refund(generation: Generation, **fields) -> bool:
