@@ -7,6 +7,7 @@ from django.db import connection
 from accounts import api_keys
 from tests.factories import UserFactory
 from tests.fake_anthropic import FakeAnthropic
+from tests.fake_llm import MODEL_TIMEOUT_SECONDS
 from tests.fake_openai import FakeOpenAI
 
 
@@ -30,7 +31,7 @@ def fake_anthropic(settings):
         settings.ANTHROPIC_API_KEY = "sk-ant-test"
         settings.ANTHROPIC_BASE_URL = fake.url
         settings.LLM_MAX_RETRIES = 0
-        settings.LLM_TIMEOUT_SECONDS = 1.0
+        settings.LLM_TIMEOUT_SECONDS = MODEL_TIMEOUT_SECONDS
         yield fake
 
 
@@ -42,7 +43,7 @@ def fake_openai(settings):
         settings.OPENAI_API_KEY = "sk-test"
         settings.OPENAI_BASE_URL = fake.url + "/v1"
         settings.LLM_MAX_RETRIES = 0
-        settings.LLM_TIMEOUT_SECONDS = 1.0
+        settings.LLM_TIMEOUT_SECONDS = MODEL_TIMEOUT_SECONDS
         yield fake
 
 

@@ -13,6 +13,12 @@ from collections import deque
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+# How long the app waits for a fake (LLM_TIMEOUT_SECONDS in the fixtures). Generous, so that a
+# loaded machine (a browser test's live server, fake and browser share two cores) never turns a
+# slow fake into a refunded timeout; tests of a fake that never answers (``hang``) set the short one.
+MODEL_TIMEOUT_SECONDS = 10.0
+HANG_TIMEOUT_SECONDS = 1.0
+
 
 @dataclass
 class Failure:
