@@ -7,7 +7,7 @@ from django.db import connection
 from accounts import api_keys
 from tests.factories import UserFactory
 from tests.fake_anthropic import FakeAnthropic
-from tests.fake_llm import MODEL_TIMEOUT_SECONDS
+from tests.fake_llm import HANG_TIMEOUT_SECONDS, MODEL_TIMEOUT_SECONDS
 from tests.fake_openai import FakeOpenAI
 
 
@@ -22,6 +22,12 @@ def fresh_cache():
     api_keys.known_keys.clear()
 
 
+def set_model_timeouts(fake, settings):
+    """The app waits MODEL_TIMEOUT_SECONDS for the fake, and HANG_TIMEOUT_SECONDS once a test queues a hang."""
+    settings.LLM_TIMEOUT_SECONDS = MODEL_TIMEOUT_SECONDS
+    fake.on_hang = lambda: setattr(settings, "LLM_TIMEOUT_SECONDS", HANG_TIMEOUT_SECONDS)
+
+
 @pytest.fixture
 def fake_anthropic(settings):
     """The real anthropic SDK pointed at a loopback fake; retries off unless a test turns them on."""
@@ -31,7 +37,7 @@ def fake_anthropic(settings):
         settings.ANTHROPIC_API_KEY = "sk-ant-test"
         settings.ANTHROPIC_BASE_URL = fake.url
         settings.LLM_MAX_RETRIES = 0
-        settings.LLM_TIMEOUT_SECONDS = MODEL_TIMEOUT_SECONDS
+        set_model_timeouts(fake, settings)
         yield fake
 
 
@@ -43,7 +49,7 @@ def fake_openai(settings):
         settings.OPENAI_API_KEY = "sk-test"
         settings.OPENAI_BASE_URL = fake.url + "/v1"
         settings.LLM_MAX_RETRIES = 0
-        settings.LLM_TIMEOUT_SECONDS = MODEL_TIMEOUT_SECONDS
+        set_model_timeouts(fake, settings)
         yield fake
 
 

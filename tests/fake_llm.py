@@ -15,7 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 # How long the app waits for a fake (LLM_TIMEOUT_SECONDS in the fixtures). Generous, so that a
 # loaded machine (a browser test's live server, fake and browser share two cores) never turns a
-# slow fake into a refunded timeout; tests of a fake that never answers (``hang``) set the short one.
+# slow fake into a refunded timeout; queuing a ``hang`` calls ``on_hang``, which the fixtures use to
+# set the short one, so a timeout test waits 1 s rather than 10.
 MODEL_TIMEOUT_SECONDS = 10.0
 HANG_TIMEOUT_SECONDS = 1.0
 
@@ -41,6 +42,7 @@ class FakeServer:
         self.failures: deque[Failure] = deque()
         self.released = threading.Event()
         self.closed_mid_stream = threading.Event()
+        self.on_hang = None  # called when a test queues a hang
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -104,6 +106,8 @@ class FakeServer:
 
     def fail_next(self, *failures: Failure) -> None:
         self.failures.extend(failures)
+        if self.on_hang and any(failure.hang for failure in failures):
+            self.on_hang()
 
     def words(self, max_tokens: int) -> tuple[list[str], bool]:
         """The reply as deltas (one per word), cut at max_tokens; and whether it was cut."""

@@ -5,7 +5,7 @@ import pytest
 from generation.providers import ErrorKind, ProviderError, Usage, get_provider
 from generation.providers.base import Exchange
 from generation.providers.demo import LABEL, DemoProvider
-from tests.fake_llm import HANG_TIMEOUT_SECONDS, Failure
+from tests.fake_llm import Failure
 
 
 def run(provider, prompt="Write about tea", system="", max_tokens=100, history=()):
@@ -55,9 +55,7 @@ def test_anthropic_stops_at_max_tokens(fake_anthropic):
     ],
     ids=["429", "500", "529", "401", "400", "timeout", "error-after-2", "dropped-after-2"],
 )
-def test_anthropic_failures_map_to_kinds(fake_anthropic, settings, failure, kind):
-    if failure.hang:
-        settings.LLM_TIMEOUT_SECONDS = HANG_TIMEOUT_SECONDS
+def test_anthropic_failures_map_to_kinds(fake_anthropic, failure, kind):
     fake_anthropic.fail_next(failure)
     with pytest.raises(ProviderError) as raised:
         run(get_provider())
@@ -127,9 +125,7 @@ def test_openai_estimates_usage_when_the_server_sends_none(fake_openai):
     ],
     ids=["429", "500", "401", "400", "timeout", "error-after-1", "dropped-after-1"],
 )
-def test_openai_failures_map_to_kinds(fake_openai, settings, failure, kind):
-    if failure.hang:
-        settings.LLM_TIMEOUT_SECONDS = HANG_TIMEOUT_SECONDS
+def test_openai_failures_map_to_kinds(fake_openai, failure, kind):
     fake_openai.fail_next(failure)
     with pytest.raises(ProviderError) as raised:
         run(get_provider())
